@@ -1,0 +1,96 @@
+"""Start real Jupyter servers (JupyterLab, Voila) on a free loopback port and stop them cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A server process we hold: started in its own session, ended by its process group."""
+
+    def __init__(self, argv: list[str], url: str, log: Path, cwd: Path, env: dict | None = None):
+        self.url = url
+        self.log_path = log
+        self._log = open(log, "wb")
+        self.proc = subprocess.Popen(
+            argv, cwd=cwd, stdout=self._log, stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})}, start_new_session=True,
+        )
+
+    def wait_ready(self, path: str = "/", timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=5) as r:
+                    if r.status < 500:
+                        return
+            except urllib.error.HTTPError as e:
+                if e.code < 500:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise TimeoutError(f"server not ready after {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+        self._log.close()
+
+
+def root_flags() -> list[str]:
+    return ["--allow-root"] if os.geteuid() == 0 else []
+
+
+def start_lab(root_dir: Path, log: Path, token: str = "clusterlab-test") -> Server:
+    port = free_port()
+    argv = [
+        str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root_dir}", "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *root_flags(),
+    ]
+    server = Server(argv, f"http://127.0.0.1:{port}", log, cwd=root_dir)
+    server.token = token
+    server.wait_ready(f"/api/status?token={token}")
+    return server
+
+
+def start_voila(target: Path, log: Path, extra: list[str] | None = None) -> Server:
+    port = free_port()
+    argv = [
+        str(BIN / "voila"), str(target), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+        "--ServerApp.port_retries=0", "--VoilaConfiguration.extension_denylist=['@jupyter/nbgrader']",
+        *(extra or []),
+    ]
+    server = Server(argv, f"http://127.0.0.1:{port}", log, cwd=target if target.is_dir() else target.parent)
+    server.wait_ready("/")
+    return server
