@@ -1,0 +1,199 @@
+"""The public case dashboards: which notebooks they are, how they are staged, how they are served.
+
+``clusterlab dashboards`` calls :func:`serve`. It copies the dashboard notebooks, and nothing else,
+into a fresh folder outside the repository (:func:`stage`), then runs
+:class:`~clusterlab.casestudies.public_server.PublicVoila` on that folder with the configuration
+built by :func:`voila_config`:
+
+* only the landing page (``/``) and one page per case (``/igualada``, ``/prato``,
+  ``/huddersfield``) are served: no file tree, no contents API, no file downloads, and no other
+  file of the repository, which the server never looks at;
+* no code is shown and no traceback reaches a visitor; the kernel websocket carries widget
+  messages only, so a page cannot run code;
+* idle kernels are culled, the number of visitors' kernels is bounded, and kernels can be
+  pre-heated so that the first page view is fast;
+* the page asks nothing from a CDN: it works offline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+CASES_DIR = Path(__file__).resolve().parent
+
+#: Address -> (notebook in this package, page title). The empty address is the landing page.
+DASHBOARDS: dict[str, tuple[str, str]] = {
+    "": ("index.ipynb", "Three industrial clusters"),
+    "igualada": ("igualada/dashboard.ipynb", "Igualada leather cluster"),
+    "prato": ("prato/dashboard.ipynb", "Prato textile and fashion district"),
+    "huddersfield": ("huddersfield/dashboard.ipynb", "Huddersfield textile cluster"),
+}
+
+TEMPLATE = "clusterlab"
+
+#: Voila's "lab" template, without the two Font Awesome stylesheets it fetches from a CDN (the
+#: page's own bundle already carries Font Awesome 5, so icons still show) and without the
+#: mermaid loader (which would fetch mermaid from a CDN when a diagram is present).
+_INDEX_TEMPLATE = """\
+{%- extends 'voila/templates/lab/index.html.j2' -%}
+{%- block notebook_css -%}
+{{ super()
+   | replace('<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/all.min.css" type="text/css" />', '')
+   | replace('<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/v4-shims.min.css" type="text/css" />', '') }}
+<style>
+  #rendered_cells { max-width: 1180px; margin: 0 auto; }
+  .jp-Cell { padding-left: 12px; padding-right: 12px; }
+</style>
+{%- endblock notebook_css -%}
+{%- block html_head_js_mermaidjs -%}
+{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
+@dataclass
+class ServerOptions:
+    """How ``clusterlab dashboards`` serves the dashboards."""
+
+    host: str = "127.0.0.1"
+    port: int = 8866
+    preheat: bool = False
+    pool_size: int = 1  # pre-heated kernels kept ready per dashboard
+    idle_timeout: int = 600  # seconds without activity before a visitor's kernel is shut down
+    max_kernels: int = 20  # visitors' kernels at once; 0 for no limit
+    base_url: str = "/"
+
+
+@dataclass
+class Staged:
+    """A staging folder: ``site`` holds the notebooks, ``data`` the page template."""
+
+    root: Path
+    site: Path
+    data: Path
+    dashboards: dict[str, str]  # address -> notebook file name inside ``site``
+
+
+def dashboard_sources() -> dict[str, Path]:
+    """Address -> the dashboard notebook in the source tree."""
+    return {address: CASES_DIR / rel for address, (rel, _) in DASHBOARDS.items()}
+
+
+def _clean_notebook(src: Path, title: str) -> str:
+    """The notebook without outputs and execution counts, titled for the browser tab."""
+    nb = json.loads(src.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    metadata = nb.setdefault("metadata", {})
+    metadata["title"] = title
+    metadata.pop("voila", None)  # no per-notebook template or theme
+    return json.dumps(nb, indent=1, ensure_ascii=False)
+
+
+def stage(dest: Path | None = None) -> Staged:
+    """Copy the dashboards (and nothing else) into a fresh folder outside the repository."""
+    root = Path(dest) if dest else Path(tempfile.mkdtemp(prefix="clusterlab-dashboards-"))
+    site = root / "site"
+    data = root / "share" / "jupyter"
+    site.mkdir(parents=True, exist_ok=True)
+    served: dict[str, str] = {}
+    missing = []
+    for address, (rel, title) in DASHBOARDS.items():
+        src = CASES_DIR / rel
+        if not src.is_file():
+            missing.append(str(src))
+            continue
+        name = f"{address or 'index'}.ipynb"
+        (site / name).write_text(_clean_notebook(src, title), encoding="utf-8")
+        served[address] = name
+    if missing:
+        raise FileNotFoundError("dashboard notebook(s) missing: " + ", ".join(missing))
+    template = data / "voila" / "templates" / TEMPLATE
+    template.mkdir(parents=True, exist_ok=True)
+    (template / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
+    (template / "index.html.j2").write_text(_INDEX_TEMPLATE, encoding="utf-8")
+    (root / "runtime").mkdir(exist_ok=True)
+    return Staged(root=root, site=site, data=data, dashboards=served)
+
+
+def voila_config(options: ServerOptions, staged: Staged):
+    """The traitlets configuration of the public server."""
+    from traitlets.config import Config
+
+    from .public_server import PublicKernelConnection
+
+    c = Config()
+    c.Voila.ip = options.host
+    c.Voila.port = options.port
+    c.Voila.port_retries = 0
+    c.Voila.open_browser = False
+    c.Voila.base_url = options.base_url
+    c.Voila.root_dir = str(staged.site)
+    c.Voila.config_file_paths = []  # no voila.json / voila.py from the current folder
+    c.Voila.connection_dir_root = str(staged.root / "runtime")
+    c.Voila.kernel_websocket_connection_class = PublicKernelConnection
+    c.PublicVoila.dashboards = dict(staged.dashboards)
+    c.PublicVoila.max_kernels = options.max_kernels
+
+    c.VoilaConfiguration.template = TEMPLATE
+    c.VoilaConfiguration.theme = "light"
+    c.VoilaConfiguration.show_tracebacks = False
+    c.VoilaConfiguration.strip_sources = True
+    c.VoilaConfiguration.allow_template_override = "NO"
+    c.VoilaConfiguration.allow_theme_override = "NO"
+    c.VoilaConfiguration.file_allowlist = []
+    c.VoilaConfiguration.file_denylist = [".*"]
+    c.VoilaConfiguration.extension_denylist = ["@jupyter/nbgrader"]
+    c.VoilaConfiguration.preheat_kernel = bool(options.preheat)
+    c.VoilaConfiguration.default_pool_size = max(1, options.pool_size) if options.preheat else 0
+
+    c.MappingKernelManager.cull_idle_timeout = options.idle_timeout
+    c.MappingKernelManager.cull_interval = max(10, min(60, options.idle_timeout // 2 or 10))
+    c.MappingKernelManager.cull_connected = True  # an open but idle tab does not hold a kernel
+    c.MappingKernelManager.cull_busy = False
+    c.MappingKernelManager.allow_tracebacks = False
+    c.VoilaExecutor.timeout = 120  # a stuck cell does not hold a kernel for ever
+    return c
+
+
+def port_is_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is fine
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def serve(options: ServerOptions) -> int:
+    """Stage the dashboards and serve them until interrupted. Returns the exit code."""
+    from .public_server import PublicVoila
+
+    staged = stage()
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(staged.data), os.environ.get("JUPYTER_PATH", "")) if p
+    )
+    try:
+        app = PublicVoila(config=voila_config(options, staged))
+        app.initialize([])
+        print(f"Serving the case dashboards at http://{_shown_host(options.host)}:{options.port}"
+              f"{options.base_url} (Ctrl-C to stop)", flush=True)
+        app.start()
+    finally:
+        shutil.rmtree(staged.root, ignore_errors=True)
+    return 0
+
+
+def _shown_host(host: str) -> str:
+    if host in ("", "0.0.0.0", "::"):
+        return socket.gethostname()
+    return f"[{host}]" if ":" in host else host

@@ -1,0 +1,191 @@
+"""Parallel autograding: every submission in its own course copy and sandboxed kernel, one gradebook.
+
+For each submission of an assignment: pre-validate it (:mod:`.prevalidate`); copy the assignment's
+source, the submission and a snapshot of the gradebook into a private folder; autograde it there with
+nbgrader, on a pool of workers (:mod:`.pool`) in isolated namespaces where available; then copy the
+scores into the course gradebook from this process alone, so SQLite never sees two writers. A
+submission already graded and unchanged since is skipped unless ``force`` is set; re-grading gives the
+same scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.utils import parse_utc
+
+from .isolation import namespace_prefix
+from .nbconfig import COURSE_ID, DEFAULT_CELL_TIMEOUT
+from .outcomes import Outcome, load_report, runtime_flags, save_report
+from .pool import WorkerPool
+from .prevalidate import prevalidate
+
+__all__ = ["autograde", "fingerprint", "DEFAULT_MEMORY_MB"]
+
+DEFAULT_MEMORY_MB = 2048
+
+
+def fingerprint(folder: Path) -> str:
+    """A digest of every file of a submission folder (names and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _kernelspec(data_dir: Path) -> None:
+    spec = data_dir / "kernels" / "python3"
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "clusterlab.grading.sandbox_kernel", "-f", "{connection_file}"],
+        "display_name": "Python 3 (grading sandbox)", "language": "python"}))
+
+
+def _worker_env(scratch: Path, root: Path, *, memory_mb: int, cpu_seconds: int, isolated: bool) -> dict:
+    env = dict(os.environ)
+    for name in ("data", "runtime", "config", "ipython"):
+        (scratch / name).mkdir(exist_ok=True)
+    _kernelspec(scratch / "data")
+    env.update(JUPYTER_DATA_DIR=str(scratch / "data"), JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
+               JUPYTER_CONFIG_DIR=str(scratch / "config"), IPYTHONDIR=str(scratch / "ipython"),
+               JUPYTER_PATH="", MALLOC_ARENA_MAX="2", PYDEVD_DISABLE_FILE_VALIDATION="1",
+               CLUSTERLAB_SANDBOX_MEMORY_MB=str(memory_mb), CLUSTERLAB_SANDBOX_CPU_SECONDS=str(cpu_seconds),
+               CLUSTERLAB_SANDBOX_FILE_MB="100",
+               CLUSTERLAB_SANDBOX_DENY_READ=os.pathsep.join([str(root), str(scratch / "jobs")]),
+               CLUSTERLAB_NETNS="1" if isolated else "0")
+    return env
+
+
+def _snapshot(db: Path, target: Path) -> None:
+    """A consistent copy of the gradebook (SQLite's backup, safe even while it is being read)."""
+    with sqlite3.connect(db) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    copy.close()
+
+
+def _prepare(root: Path, scratch: Path, assignment: str, student: str) -> Path:
+    course = scratch / "jobs" / student
+    shutil.rmtree(course, ignore_errors=True)
+    shutil.copytree(root / "source" / assignment, course / "source" / assignment)
+    shutil.copytree(root / "submitted" / student / assignment, course / "submitted" / student / assignment)
+    shutil.copy(scratch / "gradebook.db", course / "gradebook.db")
+    return course
+
+
+def _merge(gb: Gradebook, assignment: str, student: str, answer: dict | None) -> tuple[float, float]:
+    """Write one submission's automatic scores into the course gradebook; ``None`` means zero."""
+    gb.update_or_create_student(student)
+    timestamp = parse_utc(answer["timestamp"]) if answer and answer.get("timestamp") else None
+    submission = gb.update_or_create_submission(assignment, student, **({"timestamp": timestamp} if timestamp else {}))
+    if answer is None:
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                grade.auto_score = 0.0
+                grade.needs_manual_grade = False
+    else:
+        for notebook, grade_id, auto, _max, needs in answer["grades"]:
+            grade = gb.find_grade(grade_id, notebook, assignment, student)
+            grade.auto_score, grade.needs_manual_grade = auto, needs
+        for notebook, comment_id, text in answer["comments"]:
+            gb.find_comment(comment_id, notebook, assignment, student).auto_comment = text
+    gb.db.commit()
+    submission = gb.find_submission(assignment, student)
+    return float(submission.score or 0), float(submission.max_score or 0)
+
+
+def _submitted(root: Path, assignment: str, students) -> list[str]:
+    found = sorted(p.parent.name for p in (root / "submitted").glob(f"*/{assignment}") if p.is_dir())
+    return [s for s in found if s in set(students)] if students else found
+
+
+def autograde(root: str | Path, assignment: str, *, students=None, jobs: int | None = None,
+              cell_timeout: int | None = None, submission_timeout: int | None = None,
+              memory_mb: int = DEFAULT_MEMORY_MB, force: bool = False, isolate: bool = True,
+              progress=None) -> dict[str, Outcome]:
+    """Autograde the submissions of ``assignment`` in the course at ``root``; returns the outcomes."""
+    root = Path(root).resolve()
+    cell_timeout = cell_timeout or DEFAULT_CELL_TIMEOUT
+    submission_timeout = submission_timeout or max(120, 20 * cell_timeout)
+    release = root / "release" / assignment
+    db = root / "gradebook.db"
+    with Gradebook(f"sqlite:///{db}", COURSE_ID) as gb:
+        try:
+            gb.find_assignment(assignment)
+        except MissingEntry:
+            raise LookupError(f"the assignment '{assignment}' is not in the gradebook: release it first") from None
+    report = load_report(root, assignment)
+    todo, results = [], {}
+    for student in _submitted(root, assignment, students):
+        folder = root / "submitted" / student / assignment
+        mark = fingerprint(folder)
+        previous = report.get(student)
+        if not force and previous and previous.fingerprint == mark and \
+                (previous.status in ("rejected", "failed") or (root / "autograded" / student / assignment).is_dir()):
+            continue
+        verdict = prevalidate(folder, release)
+        outcome = Outcome(student, verdict.status if verdict.status != "ok" else "graded", verdict.reasons,
+                          fingerprint=mark)
+        results[student] = outcome
+        if verdict.status != "rejected":
+            todo.append(student)
+    prefix = namespace_prefix() if isolate else ()
+    scratch = Path(tempfile.mkdtemp(prefix="clusterlab-grade-"))
+    try:
+        _snapshot(db, scratch / "gradebook.db")
+        (scratch / "jobs").mkdir()
+        env = _worker_env(scratch, root, memory_mb=memory_mb, cpu_seconds=submission_timeout, isolated=bool(prefix))
+        with Gradebook(f"sqlite:///{db}", COURSE_ID) as gb:
+            for student, outcome in results.items():
+                if outcome.status == "rejected":
+                    outcome.score, outcome.max_score = _merge(gb, assignment, student, None)
+                    shutil.rmtree(root / "autograded" / student / assignment, ignore_errors=True)
+
+            def finish(job: dict, answer: dict) -> None:
+                student, outcome = job["student"], results[job["student"]]
+                outcome.seconds = float(answer.get("seconds") or 0)
+                target = root / "autograded" / student / assignment
+                shutil.rmtree(target, ignore_errors=True)
+                if answer.get("success"):
+                    produced = Path(job["course"]) / "autograded" / student / assignment
+                    shutil.copytree(produced, target)
+                    outcome.reasons += runtime_flags(target, cell_timeout=cell_timeout, memory_mb=memory_mb)
+                    if outcome.reasons and outcome.status == "graded":
+                        outcome.status = "flagged"
+                    outcome.score, outcome.max_score = _merge(gb, assignment, student, answer)
+                else:
+                    outcome.status = "failed"
+                    outcome.reasons.append(_failure(answer))
+                    outcome.score, outcome.max_score = _merge(gb, assignment, student, None)
+                shutil.rmtree(job["course"], ignore_errors=True)
+                if progress:
+                    progress(outcome)
+
+            jobs_list = [{"course": str(_prepare(root, scratch, assignment, s)), "assignment": assignment,
+                          "student": s, "cell_timeout": cell_timeout} for s in todo]
+            pool = WorkerPool(jobs or os.cpu_count() or 1, env=env, prefix=prefix)
+            pool.run(jobs_list, lambda job: submission_timeout, finish)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    report.update(results)
+    save_report(root, assignment, report)
+    return results
+
+
+def _failure(answer: dict) -> str:
+    error = (answer.get("error") or "").strip()
+    if answer.get("limit_exceeded") or error.startswith("stopped after"):
+        return error
+    log = answer.get("log") or ""
+    if "DeadKernelError" in error or "Kernel died" in error or "kernel died" in log.lower():
+        return "the kernel stopped while grading (too much memory or CPU time)"
+    last = error.splitlines()[-1] if error else "unknown error"
+    return f"grading did not finish: {last[:200]}"

@@ -1,0 +1,137 @@
+"""Findings and the small validators the document checks are built from.
+
+A *finding* is one thing that is missing or wrong in a trainee's document, said in plain words. The
+validators below never raise: each returns a (possibly empty) list of findings, so the self-check and
+the autograder can report everything at once.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from numbers import Real
+
+__all__ = ["Finding", "is_number", "text", "number", "year", "choice", "table", "record", "words"]
+
+THIS_YEAR = _dt.date.today().year
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: the rule that found it, where it is, and what to do about it."""
+
+    rule: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def is_number(value: object) -> bool:
+    """True for a finite int or float (a bool is not a number here)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (OverflowError, ValueError, TypeError):
+        return False
+
+
+def words(value: object) -> int:
+    """How many words a text has (0 for anything that is not text)."""
+    return len(value.split()) if isinstance(value, str) else 0
+
+
+def _show(value: object) -> str:
+    try:
+        shown = repr(value)
+    except Exception:  # a hostile __repr__ must not stop the check
+        shown = f"a {type(value).__name__}"
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def text(rule: str, where: str, value: object, *, min_words: int = 1) -> list[Finding]:
+    """A non-empty text with at least ``min_words`` words."""
+    if not isinstance(value, str) or not value.strip():
+        return [Finding(rule, where, "write a text here (it is empty or not text).")]
+    if words(value) < min_words:
+        return [Finding(rule, where, f"write at least {min_words} words (you wrote {words(value)}).")]
+    return []
+
+
+def number(rule: str, where: str, value: object, *, low: float | None = 0,
+           high: float | None = None, integer: bool = False) -> list[Finding]:
+    """A finite number within ``[low, high]`` (``integer``: a whole number)."""
+    if not is_number(value):
+        return [Finding(rule, where, f"give a number here, not {_show(value)}.")]
+    if integer and float(value) != int(value):
+        return [Finding(rule, where, f"give a whole number here, not {_show(value)}.")]
+    if low is not None and value < low:
+        return [Finding(rule, where, f"{_show(value)} is too small: it cannot be below {low:g}.")]
+    if high is not None and value > high:
+        return [Finding(rule, where, f"{_show(value)} is too large: it cannot be above {high:g}.")]
+    return []
+
+
+def year(rule: str, where: str, value: object, *, earliest: int = 1000) -> list[Finding]:
+    """A whole-number year between ``earliest`` and the current year."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return [Finding(rule, where, f"give the year as a whole number such as 2021, not {_show(value)}.")]
+    if not earliest <= value <= THIS_YEAR:
+        return [Finding(rule, where, f"{value} is not a possible year (use {earliest} to {THIS_YEAR}).")]
+    return []
+
+
+def choice(rule: str, where: str, value: object, allowed: Sequence[str]) -> list[Finding]:
+    """One of the ``allowed`` words (compared without case and outer spaces)."""
+    if isinstance(value, str) and value.strip().lower() in allowed:
+        return []
+    return [Finding(rule, where, f"use one of: {', '.join(allowed)} (not {_show(value)}).")]
+
+
+def table(rule: str, name: str, value: object, *, min_rows: int = 1) -> list[Finding]:
+    """A list of rows (dictionaries) with at least ``min_rows`` rows."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+        return [Finding(rule, name, "this should be a list of rows, each row a dictionary {...}.")]
+    bad = [i + 1 for i, row in enumerate(value) if not isinstance(row, Mapping)]
+    if bad:
+        return [Finding(rule, name, f"row(s) {', '.join(map(str, bad[:5]))} are not dictionaries {{...}}.")]
+    if len(value) < min_rows:
+        return [Finding(rule, name, f"give at least {min_rows} rows (you gave {len(value)}).")]
+    return []
+
+
+def record(rule: str, where: str, value: object, keys: Sequence[str]) -> list[Finding]:
+    """A dictionary that has every one of ``keys``."""
+    if not isinstance(value, Mapping):
+        return [Finding(rule, where, "this should be a dictionary {...}.")]
+    missing = [k for k in keys if k not in value]
+    if missing:
+        return [Finding(rule, where, f"add the missing field(s): {', '.join(missing)}.")]
+    return []
+
+
+def rows(value: object) -> list[Mapping]:
+    """The rows of a table that are dictionaries (an empty list for anything else)."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+        return []
+    return [row for row in value if isinstance(row, Mapping)]
+
+
+MISSING = object()
+
+
+def lookup(ns: Mapping, name: str) -> object:
+    """The value of ``name`` in a notebook's namespace, or ``MISSING``."""
+    try:
+        return ns.get(name, MISSING) if isinstance(ns, Mapping) else MISSING
+    except Exception:
+        return MISSING
+
+
+def not_defined(rule: str, name: str) -> list[Finding]:
+    """The finding for a variable the trainee has not defined yet."""
+    return [Finding(rule, name, "not defined yet: fill in its cell and run it.")]

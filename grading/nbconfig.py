@@ -1,0 +1,54 @@
+"""The nbgrader configuration of the course, as code.
+
+The course directory's ``nbgrader_config.py`` calls :func:`configure`, so the command line, the
+formgrader in JupyterLab and the parallel autograder all read the same settings.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["COURSE_ID", "ASSIGNMENTS", "KEEP_SUBMITTED", "configure", "CONFIG_FILE_TEXT"]
+
+COURSE_ID = "clusterlab"
+#: The assignments, in the order of the course.
+ASSIGNMENTS = ("module-1-check", "industry-document", "cluster-document")
+#: Files a trainee fills in besides the notebook: autograde keeps the submitted version.
+KEEP_SUBMITTED = {"cluster-document": ["actors.csv"]}
+#: Seconds a single cell may run before it is interrupted.
+DEFAULT_CELL_TIMEOUT = 60
+
+CONFIG_FILE_TEXT = '''\
+"""nbgrader configuration of the cluster development course (see clusterlab.grading.nbconfig)."""
+from pathlib import Path
+
+from clusterlab.grading.nbconfig import configure
+
+configure(get_config(), Path(__file__).resolve().parent)
+'''
+
+
+def configure(c, root: str | Path, *, cell_timeout: int | None = None):
+    """Fill the traitlets config ``c`` for the course whose directory is ``root``.
+
+    The exchange (where released assignments and submissions pass between instructor and trainees)
+    is ``$CLUSTERLAB_EXCHANGE`` when set, else the folder ``exchange`` inside the course directory.
+    """
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    from .feedback import SanitizeFeedback
+
+    root = Path(root).resolve()
+    c.CourseDirectory.root = str(root)
+    c.CourseDirectory.course_id = COURSE_ID
+    c.Exchange.root = os.environ.get("CLUSTERLAB_EXCHANGE") or str(root / "exchange")
+    c.Exchange.course_id = COURSE_ID
+    c.Autograde.exclude_overwriting = dict(KEEP_SUBMITTED)
+    timeout = cell_timeout or int(os.environ.get("CLUSTERLAB_CELL_TIMEOUT", DEFAULT_CELL_TIMEOUT))
+    c.Execute.timeout = timeout
+    c.Execute.interrupt_on_timeout = True
+    c.Execute.execute_retries = 0
+    c.GenerateFeedback.preprocessors = [GetGrades, SanitizeFeedback, CSSHTMLHeaderPreprocessor]
+    return c

@@ -1,0 +1,92 @@
+"""What autograding found for each submission: the report kept in ``reports/autograde-<assignment>``.
+
+Statuses: ``graded`` (all in order), ``flagged`` (graded, with notes to read), ``rejected`` (not graded,
+see the reasons), ``failed`` (grading did not finish: time limit or a crash). Rejected and failed
+submissions score zero until the trainee resubmits or the instructor grades them by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .sandbox import MARK
+
+__all__ = ["Outcome", "load_report", "save_report", "runtime_flags"]
+
+
+@dataclass
+class Outcome:
+    student: str
+    status: str
+    reasons: list[str] = field(default_factory=list)
+    score: float = 0.0
+    max_score: float = 0.0
+    seconds: float = 0.0
+    fingerprint: str = ""
+
+
+def report_paths(root: Path, assignment: str) -> tuple[Path, Path]:
+    folder = Path(root) / "reports"
+    return folder / f"autograde-{assignment}.json", folder / f"autograde-{assignment}.csv"
+
+
+def load_report(root: Path, assignment: str) -> dict[str, Outcome]:
+    """The last report of an assignment, by student (empty when there is none)."""
+    path = report_paths(root, assignment)[0]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {row["student"]: Outcome(**row) for row in data}
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+
+
+def save_report(root: Path, assignment: str, outcomes: dict[str, Outcome]) -> Path:
+    """Write the report as JSON (for the tools) and CSV (for people); returns the CSV's path."""
+    json_path, csv_path = report_paths(root, assignment)
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [asdict(outcomes[s]) for s in sorted(outcomes)]
+    tmp = json_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    tmp.replace(json_path)
+    with open(csv_path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "status", "score", "max_score", "seconds", "reasons"])
+        for row in rows:
+            writer.writerow([row["student"], row["status"], row["score"], row["max_score"], row["seconds"],
+                             "; ".join(row["reasons"])])
+    return csv_path
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def runtime_flags(folder: Path, *, cell_timeout: int, memory_mb: int) -> list[str]:
+    """Reasons to look at a graded submission, read from the errors in its autograded notebooks."""
+    reasons: list[str] = []
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:
+            continue
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if out.get("output_type") != "error":
+                    continue
+                ename, evalue = out.get("ename", ""), _ANSI.sub("", out.get("evalue", ""))
+                text = _ANSI.sub("", " ".join(out.get("traceback", [])))
+                where = f"{path.name}, cell '{cell.get('id', '?')}'"
+                if ename == "CellTimeoutError" or "timed out" in text:
+                    reasons.append(f"{where}: ran longer than {cell_timeout} s and was stopped")
+                elif ename == "MemoryError":
+                    reasons.append(f"{where}: needed more memory than the limit of {memory_mb} MB")
+                elif ename == "SandboxViolation" or MARK in evalue:
+                    reasons.append(f"{where}: {evalue.replace(MARK, 'blocked:').strip()}")
+                elif ename == "DeadKernelError" or "kernel died" in text.lower():
+                    reasons.append(f"{where}: the kernel stopped (too much memory or CPU time)")
+    return list(dict.fromkeys(reasons))

@@ -1,0 +1,46 @@
+"""Shared fixtures for the component tests: a private work folder for every test, sample data, helpers."""
+
+import copy
+
+import ipywidgets
+import pytest
+from widget_samples import QUIZ
+
+
+@pytest.fixture(autouse=True)
+def work_folder(tmp_path, monkeypatch):
+    """Every test saves into its own temporary folder, never into the home folder or the repository."""
+    folder = tmp_path / "work"
+    monkeypatch.setenv("CLUSTERLAB_WORK_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def quiz_dict():
+    return copy.deepcopy(QUIZ)
+
+
+def walk(widget):
+    """Every widget inside ``widget`` (itself included)."""
+    yield widget
+    for child in getattr(widget, "children", ()) or ():
+        yield from walk(child)
+
+
+def shown_errors(view) -> list[str]:
+    """The messages currently shown in the view's ``clusterlab-error`` boxes."""
+    return [
+        w.value
+        for w in walk(view.widget)
+        if isinstance(w, ipywidgets.HTML) and "clusterlab-error" in w._dom_classes and w.value.strip()
+    ]
+
+
+@pytest.fixture
+def errors_of():
+    return shown_errors
+
+
+@pytest.fixture
+def widgets_in():
+    return lambda view, kind: [w for w in walk(view.widget) if isinstance(w, kind)]

@@ -1,0 +1,185 @@
+"""Timelines: dates, events with sources, ordering, reading a case, saving, and the view."""
+
+import datetime as dt
+import enum
+import json
+from types import SimpleNamespace
+
+import ipywidgets
+import pytest
+
+from clusterlab.widgets import ComponentError, Event, Timeline, TimelineView, WorkStore, normalise_date
+
+EVENTS = [
+    {"date": "1994", "title": "Tanners' association founded", "source": "case file", "detail": "x"},
+    {"date": 1950, "title": "Post-war growth", "source": "case file"},
+    {"date": "1965-03", "title": "Reconstructed step", "source": "course", "basis": "reconstructed"},
+]
+
+
+@pytest.mark.parametrize("given, expected", [
+    (1950, "1950"), ("1950", "1950"), (" 1950-06 ", "1950-06"), ("2024-02-29", "2024-02-29"),
+    (dt.date(2001, 5, 4), "2001-05-04"), (dt.datetime(2001, 5, 4, 10, 0), "2001-05-04"),
+])
+def test_dates_in_the_accepted_forms(given, expected):
+    assert normalise_date(given) == expected
+
+
+@pytest.mark.parametrize("bad", ["", "50", "1950/06", "1950-6", "1950-13", "2023-02-29", "1950-06-31",
+                                 "0999", "9999", 999, 3000, 10**400, True, 1950.0, None, ["1950"], "１９５０"])
+def test_invalid_dates_are_refused(bad):
+    with pytest.raises(ComponentError) as info:
+        normalise_date(bad)
+    assert str(info.value)
+
+
+def test_event_requires_title_and_source_and_a_known_basis():
+    assert Event("1950", "x", "", "src").basis == "published"
+    with pytest.raises(ComponentError, match="title"):
+        Event("1950", "", "", "src")
+    with pytest.raises(ComponentError, match="source"):
+        Event("1950", "x", "", "  ")
+    with pytest.raises(ComponentError, match="basis"):
+        Event("1950", "x", "", "src", basis="guess")
+    with pytest.raises(ComponentError, match="too long"):
+        Event("1950", "x" * 201, "", "src")
+    with pytest.raises(ComponentError, match="too long"):
+        Event("1950", "x", "d" * 2001, "src")
+    with pytest.raises(ComponentError, match="must be text"):
+        Event("1950", "x", None, "src")
+
+
+def test_unicode_text_is_accepted():
+    e = Event("1950", "Fundació de l'Escola d'Adoberia", "Curtits — 皮革", "Ajuntament d'Igualada")
+    assert Event.from_dict(json.loads(json.dumps(e.to_dict()))) == e
+
+
+def test_timeline_keeps_events_in_date_order():
+    tl = Timeline("Igualada", EVENTS)
+    assert [e.date for e in tl.events] == ["1950", "1965-03", "1994"]
+    tl.add(Event("1965", "Same year, no month", "", "s"))
+    assert [e.date for e in tl.events] == ["1950", "1965", "1965-03", "1994"]
+    assert tl.years() == (1950, 1994)
+    assert [e.title for e in tl.between(1960, 1970)] == ["Same year, no month", "Reconstructed step"]
+
+
+def test_remove_by_position():
+    tl = Timeline("t", EVENTS)
+    assert tl.remove(0).date == "1950"
+    with pytest.raises(ComponentError):
+        tl.remove(5)
+    with pytest.raises(ComponentError):
+        Timeline("t").remove(0)
+
+
+@pytest.mark.parametrize("data", [None, "x", [], {}, {"title": "t"}, {"events": "x"}, {"events": [1]},
+                                  {"events": [{"date": "1950", "title": "x"}]},
+                                  {"events": [{"date": "1950", "title": "x", "source": "s", "when": 1}]},
+                                  {"events": [], "title": ""}, {"events": [], "kind": "lifecycle"},
+                                  {"events": [EVENTS[0]] * 501}])
+def test_invalid_timeline_dictionaries_are_refused(data):
+    with pytest.raises(ComponentError):
+        Timeline.from_dict(data)
+
+
+def test_json_round_trip_and_work_store():
+    tl = Timeline("Prato", EVENTS)
+    assert Timeline.from_dict(json.loads(json.dumps(tl.to_dict()))) == tl
+    WorkStore("tl").save(tl.to_dict())
+    assert Timeline.from_dict(WorkStore("tl").load()) == tl
+
+
+class Basis(enum.Enum):
+    PUBLISHED = "published"
+    RECONSTRUCTED = "reconstructed"
+
+
+class Src:
+    def __str__(self):
+        return "Final publication, lines 3311-3548"
+
+
+def test_from_case_reads_items_tolerantly():
+    case = SimpleNamespace(name="Igualada", timeline=[
+        SimpleNamespace(year=1950, title="Growth", description="Tanneries expand", source=Src()),
+        SimpleNamespace(date=dt.date(1994, 1, 1), title="Founded", detail="d", source="doc",
+                        basis=Basis.RECONSTRUCTED),
+        {"date": "1980-05", "title": "From a dict", "source": ["a", "b"]},
+    ])
+    tl = Timeline.from_case(case)
+    assert tl.title == "Igualada: timeline"
+    assert [(e.date, e.basis) for e in tl.events] == [("1950", "published"), ("1980-05", "published"),
+                                                      ("1994-01-01", "reconstructed")]
+    assert tl.events[0].source == "Final publication, lines 3311-3548"
+    assert tl.events[0].detail == "Tanneries expand"
+    assert tl.events[1].source == "a; b"
+
+
+def test_from_case_names_the_broken_entry():
+    case = SimpleNamespace(timeline=[SimpleNamespace(year=1950, title="ok", source="s"),
+                                     SimpleNamespace(year=1960, title="no source")])
+    with pytest.raises(ComponentError, match="entry 2"):
+        Timeline.from_case(case)
+    with pytest.raises(ComponentError, match="no timeline"):
+        Timeline.from_case(SimpleNamespace(name="x"))
+
+
+# -- the view ------------------------------------------------------------------------------------
+def test_view_plots_events_with_their_source_in_the_hover_text():
+    view = TimelineView({"title": "Igualada", "events": EVENTS})
+    published, reconstructed = view.figure.data
+    assert published.x == ("1950", "1994") and reconstructed.x == ("1965-03",)
+    assert "Source: case file" in published.hovertext[0]
+    assert view.years.value == (1950, 1994)
+
+
+def test_view_form_adds_an_event_and_redraws(work_folder):
+    view = TimelineView({"title": "Igualada", "events": EVENTS}, save_as="tl")
+    view.date_box.value, view.title_box.value, view.source_box.value = "2003", "Water plant", "case file"
+    view.add_button.click()
+    assert [e.date for e in view.model.events][-1] == "2003"
+    assert view.figure.data[0].x == ("1950", "1994", "2003")
+    assert view.years.value == (1950, 2003)
+    assert view.date_box.value == ""
+    assert Timeline.from_dict(WorkStore("tl").load()) == view.model
+
+
+@pytest.mark.parametrize("date, title, source, fragment", [
+    ("19500", "x", "s", "not in a form"), ("1950", "", "s", "title"), ("1950", "x", "", "source"),
+    ("2023-02-30", "x", "s", "calendar"),
+])
+def test_view_form_shows_invalid_input_in_the_widget(date, title, source, fragment, errors_of):
+    view = TimelineView({"title": "t", "events": EVENTS})
+    view.date_box.value, view.title_box.value, view.source_box.value = date, title, source
+    view.add_button.click()
+    assert len(view.model.events) == 3
+    assert any(fragment in e for e in errors_of(view))
+
+
+def test_view_year_filter_changes_the_chart():
+    view = TimelineView({"title": "t", "events": EVENTS})
+    view.years.value = (1960, 1994)
+    assert view.figure.data[0].x == ("1994",) and view.figure.data[1].x == ("1965-03",)
+    assert "Showing 2 of 3" in view.header.value
+
+
+def test_view_remove_an_event(errors_of):
+    view = TimelineView({"title": "t", "events": EVENTS})
+    view.remove_button.click()
+    assert any("Choose the event" in e for e in errors_of(view))
+    view.remove_pick.value = 0
+    view.remove_button.click()
+    assert [e.date for e in view.model.events] == ["1965-03", "1994"]
+    assert view.figure.data[0].x == ("1994",)
+
+
+def test_view_read_only_has_no_form(widgets_in):
+    view = TimelineView({"title": "t", "events": EVENTS}, read_only=True)
+    assert widgets_in(view, ipywidgets.Text) == [] and widgets_in(view, ipywidgets.Button) == []
+    assert not hasattr(view, "date_box")
+
+
+def test_view_of_an_empty_timeline():
+    view = TimelineView()
+    assert view.model.events == [] and view.years.disabled
+    assert view.figure.data[0].x in (None, ())

@@ -1,0 +1,150 @@
+"""What every view shares: colours, the error box, saving and loading, and safe callbacks."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+import ipywidgets as w
+from IPython.display import display
+
+from .errors import ComponentError
+from .storage import SavedWorkError, WorkStore
+
+MET = "#2e7d32"  # green: a threshold is met, an answer is right
+NOT_MET = "#c62828"  # red: a threshold is missed, an answer is wrong
+UNANSWERED = "#9e9e9e"  # grey: nothing entered yet
+HIGHLIGHT = "#1565c0"  # blue: the item the trainee picked
+MUTED = "#cfd8dc"  # light grey: everything else
+ERROR_CLASS = "clusterlab-error"
+
+
+def esc(value) -> str:
+    """Text made safe to place inside HTML."""
+    return html.escape(str(value))
+
+
+def note(text: str, colour: str = "#455a64") -> str:
+    """A short paragraph of HTML in the given colour (``text`` must already be escaped)."""
+    return f'<p style="margin:2px 0;color:{colour}">{text}</p>'
+
+
+class ErrorBox:
+    """An ``ipywidgets.HTML`` with CSS class ``clusterlab-error`` that shows one message, or nothing."""
+
+    def __init__(self):
+        self.widget = w.HTML(value="", layout=w.Layout(display="none"))
+        self.widget.add_class(ERROR_CLASS)
+        self.message = ""
+
+    def show(self, message: str) -> None:
+        self.message = str(message)
+        self.widget.value = (
+            '<div style="color:#b71c1c;background:#ffebee;border-left:4px solid #c62828;'
+            f'padding:4px 8px">{esc(self.message)}</div>'
+        )
+        self.widget.layout.display = None
+
+    def clear(self) -> None:
+        self.message = ""
+        self.widget.value = ""
+        self.widget.layout.display = "none"
+
+
+class ComponentView:
+    """Base of the views: resolves the model, loads and saves work, and reports errors in the widget.
+
+    Subclasses set ``model_class``, may override ``_default_model`` and ``_merge_saved``, build
+    their controls after calling ``super().__init__`` and put the root widget in ``self.widget``.
+    """
+
+    model_class: type = object
+
+    def __init__(self, model=None, *, save_as: str | None = None, read_only: bool = False):
+        self.read_only = bool(read_only)
+        self.error = ErrorBox()
+        self.store: WorkStore | None = None
+        self.widget: w.Widget | None = None
+        given = self._coerce(model)
+        if save_as is not None:
+            try:
+                self.store = WorkStore(save_as)
+            except ComponentError as exc:
+                self.error.show(f"Your work will not be saved: {exc}")
+        self.model = self._restore(given)
+
+    # -- model resolution -------------------------------------------------------------------
+    def _default_model(self):
+        return self.model_class()
+
+    def _coerce(self, model):
+        try:
+            if model is None:
+                return self._default_model()
+            if isinstance(model, self.model_class):
+                return model
+            if isinstance(model, Mapping):
+                return self.model_class.from_dict(model)
+            raise ComponentError(
+                f"This view needs a {self.model_class.__name__} or a dictionary describing one; "
+                f"got {type(model).__name__}."
+            )
+        except ComponentError as exc:
+            self.error.show(str(exc))
+            return self._fallback_model()
+
+    def _fallback_model(self):
+        return self._default_model()
+
+    def _merge_saved(self, given, saved: dict):
+        """The model to show, given the one passed in and the saved dictionary."""
+        return self.model_class.from_dict(saved)
+
+    def _restore(self, given):
+        if self.store is None:
+            return given
+        try:
+            saved = self.store.load()
+        except SavedWorkError as exc:
+            self.error.show(str(exc))
+            saved = exc.recovered
+        if saved is None:
+            return given
+        try:
+            return self._merge_saved(given, saved)
+        except ComponentError as exc:
+            moved = self.store.set_aside()
+            kept = f" It was kept as {moved.name}, not deleted." if moved else ""
+            self.error.show(f"Your saved work could not be used: {exc}{kept} The component starts afresh.")
+            return given
+
+    # -- saving and callbacks ---------------------------------------------------------------
+    def save(self) -> None:
+        """Save the model now (done automatically after every change). Does nothing when read-only."""
+        if self.store is None or self.read_only or self.model is None:
+            return
+        try:
+            self.store.save(self.model.to_dict())
+        except ComponentError as exc:
+            self.error.show(str(exc))
+
+    def _run(self, action, *args) -> bool:
+        """Run a callback; show any problem in the error box instead of raising. True if it worked."""
+        try:
+            action(*args)
+        except ComponentError as exc:
+            self.error.show(str(exc))
+            return False
+        except Exception as exc:  # never let a traceback reach the trainee
+            self.error.show(f"Something unexpected went wrong ({type(exc).__name__}: {exc}).")
+            return False
+        self.error.clear()
+        return True
+
+    def _disable(self, controls) -> None:
+        if self.read_only:
+            for control in controls:
+                control.disabled = True
+
+    def _ipython_display_(self):
+        display(self.widget)

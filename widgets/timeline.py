@@ -1,0 +1,262 @@
+"""Timelines of a cluster's history: dated events, each with its source.
+
+An :class:`Event` has a date written as a year ('1950'), a month ('1950-06') or a day
+('1950-06-30'); a whole number is read as a year. Every event names its source, and its ``basis``
+says whether the date is ``published`` (stated in a source) or ``reconstructed`` (worked out by
+the course for teaching).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import ipywidgets as w
+import plotly.graph_objects as go
+
+from . import _checks as chk
+from ._view import HIGHLIGHT, ComponentView, esc, note
+from .errors import ComponentError
+
+MIN_YEAR, MAX_YEAR = 1000, 2200
+BASES = ("published", "reconstructed")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
+
+
+def normalise_date(value) -> str:
+    """A date as 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' (a whole number is taken as a year)."""
+    hint = "Write it as 1950, 1950-06 or 1950-06-30."
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    elif isinstance(value, int) and not isinstance(value, bool):
+        value = f"{chk.number(value, 'The year', MIN_YEAR, MAX_YEAR):04d}"
+    if not isinstance(value, str):
+        raise ComponentError(f"The date must be a year or text; got {chk.describe(value)}. {hint}")
+    value = value.strip()
+    m = _DATE.match(value)
+    if not m:
+        raise ComponentError(f"The date {chk.describe(value)} is not in a form the timeline understands. {hint}")
+    year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ComponentError(f"The year {year} is outside {MIN_YEAR}-{MAX_YEAR}. Check the date.")
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        raise ComponentError(f"The date {value} does not exist in the calendar. Check the month and day.") from None
+    return value
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated event: what happened (``title``, ``detail``), where that is stated (``source``)."""
+
+    date: str
+    title: str
+    detail: str
+    source: str
+    basis: str = "published"
+
+    def __post_init__(self):
+        object.__setattr__(self, "date", normalise_date(self.date))
+        object.__setattr__(self, "title", chk.text(self.title, "The event's title"))
+        object.__setattr__(self, "detail", chk.text(self.detail, "The event's detail", max_len=2000, empty_ok=True))
+        object.__setattr__(self, "source", chk.text(
+            self.source, "The event's source (where the fact is stated; write 'own research' if it is yours)",
+            max_len=1000))
+        if self.basis not in BASES:
+            raise ComponentError(f"The basis must be 'published' or 'reconstructed'; got {chk.describe(self.basis)}.")
+
+    @property
+    def year(self) -> int:
+        return int(self.date[:4])
+
+    def to_dict(self) -> dict:
+        return {"date": self.date, "title": self.title, "detail": self.detail, "source": self.source,
+                "basis": self.basis}
+
+    @classmethod
+    def from_dict(cls, data) -> Event:
+        d = chk.fields(data, "An event", ("date", "title", "source"), ("detail", "basis"))
+        return cls(d["date"], d["title"], d.get("detail", ""), d["source"], d.get("basis", "published"))
+
+
+def _pick(item, *names):
+    """The first of ``names`` that ``item`` has (as an attribute or a key) and that is not None."""
+    for name in names:
+        value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+@dataclass
+class Timeline:
+    """A titled list of events, kept in date order."""
+
+    title: str = "Timeline"
+    events: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.title = chk.text(self.title, "The timeline's title")
+        given = chk.items(self.events, "The list of events", max_n=500)
+        self.events = []
+        for e in given:
+            self.add(e)
+
+    def add(self, event) -> Event:
+        """Add an :class:`Event` (or a dictionary describing one) in its place by date."""
+        if len(self.events) >= 500:
+            raise ComponentError("A timeline holds at most 500 events. Remove some first.")
+        event = event if isinstance(event, Event) else Event.from_dict(event)
+        self.events.append(event)
+        self.events.sort(key=lambda e: e.date)
+        return event
+
+    def remove(self, index) -> Event:
+        """Remove and return the event at position ``index`` (counting from 0, in date order)."""
+        if not self.events:
+            raise ComponentError("The timeline is empty; there is nothing to remove.")
+        i = chk.number(index, "The position of the event to remove", 0, len(self.events) - 1, whole=True)
+        return self.events.pop(i)
+
+    def years(self) -> tuple[int, int] | None:
+        """The first and last year, or None when there are no events."""
+        return (self.events[0].year, self.events[-1].year) if self.events else None
+
+    def between(self, start, end) -> list[Event]:
+        """The events from year ``start`` to year ``end``, both included."""
+        a = chk.number(start, "The first year", MIN_YEAR, MAX_YEAR, whole=True)
+        b = chk.number(end, "The last year", MIN_YEAR, MAX_YEAR, whole=True)
+        return [e for e in self.events if a <= e.year <= b]
+
+    @classmethod
+    def from_case(cls, case, title: str | None = None) -> Timeline:
+        """A timeline from a case's ``timeline`` (items with date or year, title, detail, source)."""
+        items = _pick(case, "timeline")
+        if items is None:
+            raise ComponentError("This case has no timeline to show.")
+        if hasattr(items, "columns") and hasattr(items, "to_dict"):  # a table
+            items = items.to_dict("records")
+        name = _pick(case, "name", "title", "id")
+        events = []
+        for n, item in enumerate(items, 1):
+            basis = _pick(item, "basis") or "published"
+            source = _pick(item, "source", "sources", "reference")
+            if isinstance(source, (list, tuple)):
+                source = "; ".join(str(s) for s in source)
+            try:
+                events.append(Event(_pick(item, "date", "year", "when"), _pick(item, "title", "event", "label"),
+                                    _pick(item, "detail", "description", "text") or "",
+                                    "" if source is None else str(source), str(getattr(basis, "value", basis))))
+            except ComponentError as exc:
+                raise ComponentError(f"Timeline entry {n} of the case: {exc}") from None
+        return cls(title or (f"{name}: timeline" if name else "Timeline"), events)
+
+    def to_dict(self) -> dict:
+        return {"kind": "timeline", "title": self.title, "events": [e.to_dict() for e in self.events]}
+
+    @classmethod
+    def from_dict(cls, data) -> Timeline:
+        d = chk.fields(data, "A timeline", ("events",), ("title", "kind"))
+        chk.kind(d, "timeline", "This dictionary")
+        return cls(d.get("title", "Timeline"), d["events"])
+
+
+def _hover(e: Event) -> str:
+    detail = "<br>".join(textwrap.wrap(esc(e.detail), 60))
+    return (f"<b>{esc(e.title)}</b><br>{e.date}" + (f"<br>{detail}" if detail else "")
+            + f"<br><i>Source: {'<br>'.join(textwrap.wrap(esc(e.source), 60))}</i>"
+            + ("<br>(date reconstructed for teaching)" if e.basis == "reconstructed" else ""))
+
+
+class TimelineView(ComponentView):
+    """The events on a date axis (hover for the source), a year filter and, unless read-only, a form.
+
+    Read-only hides the form; the year filter still works, since it changes only what is shown.
+    """
+
+    model_class = Timeline
+
+    def __init__(self, model=None, *, save_as: str | None = None, read_only: bool = False):
+        super().__init__(model, save_as=save_as, read_only=read_only)
+        self.header = w.HTML()
+        self.figure = go.FigureWidget(
+            data=[go.Scatter(name=b, mode="markers+text", textposition="top center", hoverinfo="text",
+                             marker=dict(size=12, color=HIGHLIGHT, symbol="circle" if b == "published"
+                                         else "circle-open", line=dict(width=2, color=HIGHLIGHT)))
+                  for b in BASES],
+            layout=go.Layout(height=360, margin=dict(l=20, r=20, t=20, b=40), showlegend=True,
+                             legend=dict(orientation="h", y=-0.15), xaxis=dict(type="date", title="date"),
+                             yaxis=dict(visible=False, range=[0, 5.5])))
+        self.years = w.IntRangeSlider(description="Years", min=MIN_YEAR, max=MAX_YEAR, value=(MIN_YEAR, MAX_YEAR),
+                                      continuous_update=False, layout=w.Layout(width="560px"))
+        self.years.observe(lambda _ch: self._run(self._redraw), names="value")
+        parts = [self.header, self.error.widget, self.figure, self.years]
+        if not self.read_only:
+            parts += self._build_form()
+        self.widget = w.VBox(parts)
+        self.widget.add_class("clusterlab-timeline")
+        self._model_changed(save=False)
+
+    def _build_form(self) -> list:
+        self.date_box = w.Text(description="Date", placeholder="1950, 1950-06 or 1950-06-30")
+        self.title_box = w.Text(description="Title", placeholder="what happened")
+        self.source_box = w.Text(description="Source", placeholder="where this is stated")
+        self.detail_box = w.Textarea(description="Detail", placeholder="optional")
+        self.basis_box = w.Dropdown(description="Basis", options=BASES)
+        self.add_button = w.Button(description="Add event", button_style="primary")
+        self.add_button.on_click(lambda _b: self._run(self._add))
+        self.remove_pick = w.Dropdown(description="Event")
+        self.remove_button = w.Button(description="Remove")
+        self.remove_button.on_click(lambda _b: self._run(self._remove))
+        return [w.HTML("<b>Add an event</b>"), self.date_box, self.title_box, self.source_box, self.detail_box,
+                self.basis_box, self.add_button, w.HTML("<b>Remove an event</b>"),
+                w.HBox([self.remove_pick, self.remove_button])]
+
+    def _add(self) -> None:
+        self.model.add(Event(self.date_box.value, self.title_box.value, self.detail_box.value,
+                             self.source_box.value, self.basis_box.value))
+        for box in (self.date_box, self.title_box, self.detail_box):
+            box.value = ""
+        self._model_changed()
+
+    def _remove(self) -> None:
+        if self.remove_pick.value is None:
+            raise ComponentError("Choose the event to remove first.")
+        self.model.remove(self.remove_pick.value)
+        self._model_changed()
+
+    def _model_changed(self, save: bool = True) -> None:
+        span = self.model.years()
+        lo, hi = span if span else (1950, 2025)
+        hi = max(hi, lo + 1)
+        with self.years.hold_trait_notifications():
+            self.years.max, self.years.min = MAX_YEAR, MIN_YEAR
+            self.years.value = (lo, hi)
+            self.years.min, self.years.max = lo, hi
+        self.years.disabled = span is None
+        if not self.read_only:
+            self.remove_pick.options = [(f"{e.date} — {e.title[:50]}", i) for i, e in enumerate(self.model.events)]
+            self.remove_pick.value = None
+        self._redraw()
+        if save:
+            self.save()
+
+    def _redraw(self) -> None:
+        shown = self.model.between(*self.years.value)
+        n = len(self.model.events)
+        self.header.value = (f"<h3>{esc(self.model.title)}</h3>" + note(
+            f"Showing {len(shown)} of {n} events. Hover over a point to see its source; hollow points "
+            "mark dates reconstructed for teaching."))
+        with self.figure.batch_update():
+            for trace, basis in zip(self.figure.data, BASES):
+                picked = [(i, e) for i, e in enumerate(shown) if e.basis == basis]
+                trace.x = [e.date for _, e in picked]
+                trace.y = [1 + i % 4 for i, _ in picked]
+                trace.text = [e.title if len(e.title) <= 28 else e.title[:27] + "…" for _, e in picked]
+                trace.hovertext = [_hover(e) for _, e in picked]
