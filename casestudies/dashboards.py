@@ -97,16 +97,24 @@ def _clean_notebook(src: Path, title: str) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False)
 
 
-def stage(dest: Path | None = None) -> Staged:
-    """Copy the dashboards (and nothing else) into a fresh folder outside the repository."""
+def stage(dest: Path | None = None, extra: dict[str, Path] | None = None) -> Staged:
+    """Copy the dashboards (and nothing else) into a fresh folder outside the repository.
+
+    ``extra`` adds notebooks at other addresses (the benchmark serves a trivial notebook next to
+    the dashboards this way); the command line never does.
+    """
     root = Path(dest) if dest else Path(tempfile.mkdtemp(prefix="clusterlab-dashboards-"))
     site = root / "site"
     data = root / "share" / "jupyter"
     site.mkdir(parents=True, exist_ok=True)
     served: dict[str, str] = {}
     missing = []
-    for address, (rel, title) in DASHBOARDS.items():
-        src = CASES_DIR / rel
+    wanted = {address: (CASES_DIR / rel, title) for address, (rel, title) in DASHBOARDS.items()}
+    for address, path in (extra or {}).items():
+        if not address.isidentifier() or address in wanted:
+            raise ValueError(f"cannot serve an extra notebook at {address!r}")
+        wanted[address] = (Path(path), address)
+    for address, (src, title) in wanted.items():
         if not src.is_file():
             missing.append(str(src))
             continue
@@ -174,11 +182,14 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def serve(options: ServerOptions) -> int:
+def serve(options: ServerOptions, extra: dict[str, Path] | None = None) -> int:
     """Stage the dashboards and serve them until interrupted. Returns the exit code."""
+    from ._imports import skip_slow_optional_imports
+
+    skip_slow_optional_imports()  # the server starts seconds faster
     from .public_server import PublicVoila
 
-    staged = stage()
+    staged = stage(extra=extra)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(staged.data), os.environ.get("JUPYTER_PATH", "")) if p
     )

@@ -73,7 +73,10 @@ def _rebuild_error(cls, file, field, reason, line, problems):
 
 
 # --------------------------------------------------------------------------------------- YAML
-class _StrictLoader(yaml.SafeLoader):
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
+
+
+class _StrictLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """Safe YAML that refuses a key written twice in one mapping (YAML would keep only the last)."""
 
 
@@ -123,11 +126,17 @@ def _read_yaml(path: Path) -> tuple[Any, str]:
     return data, text
 
 
-def _line_of(text: str, loc: tuple) -> int | None:
-    """1-based line of the YAML node at ``loc`` (or of its nearest existing parent)."""
+def _compose(text: str) -> yaml.Node | None:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_SafeLoader)
     except yaml.YAMLError:
+        return None
+
+
+def _line_of(text: str | yaml.Node | None, loc: tuple) -> int | None:
+    """1-based line of the YAML node at ``loc`` (or of its nearest existing parent)."""
+    node = _compose(text) if isinstance(text, str) else text
+    if node is None:
         return None
     best = node
     for part in loc:
@@ -266,14 +275,15 @@ def _reason(err: dict) -> str:
 
 def _problems(exc: ValidationError, text: str) -> list[tuple[str, str, int | None]]:
     out: list[tuple[str, str, int | None]] = []
+    tree = _compose(text)
     for err in exc.errors(include_url=False):
         loc = _clean_loc(err["loc"])
         cause = err.get("ctx", {}).get("error")
         if isinstance(cause, CaseRuleError):
             for path, reason in cause.problems:
-                out.append((path, reason, _line_of(text, _parse_path(path))))
+                out.append((path, reason, _line_of(tree, _parse_path(path))))
             continue
-        out.append((format_path(loc), _reason(err), _line_of(text, loc)))
+        out.append((format_path(loc), _reason(err), _line_of(tree, loc)))
     return out
 
 

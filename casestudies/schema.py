@@ -367,7 +367,10 @@ class Profile(_Model):
     industry: Text
     activity_codes: list[ActivityCode] = Field(min_length=1)
     summary: Text = Field(description="the cluster in a few plain sentences")
-    source: Source
+    source: Source = Field(description="the main source of the profile")
+    see_also: list[Source] = Field(
+        default_factory=list, description="further sources for facts in the summary"
+    )
 
     @field_validator("nuts2")
     @classmethod
@@ -774,7 +777,9 @@ class Case(_Model):
              "basis": n.basis, "source": str(n.source), "note": n.note}
             for n in self.figures()
         ]
-        return pd.DataFrame(rows, columns=["path", "label", "value", "unit", "year", "basis", "source", "note"])
+        table = pd.DataFrame(rows, columns=["path", "label", "value", "unit", "year", "basis", "source", "note"])
+        table["year"] = table["year"].astype("Int64")
+        return table
 
     def figure(self, figure_id: str) -> KeyFigure:
         """The key figure with this id."""

@@ -7,21 +7,25 @@ charts built from the shared components in :mod:`clusterlab.widgets`, all read-o
 :meth:`~CaseStory.diamond`, :meth:`~CaseStory.before_after`, and :meth:`~CaseStory.sources`.
 :func:`landing` builds the public landing page that links the three dashboards.
 
-Rules the page keeps: every number shows its source; anything with ``basis: reconstructed`` is
-labelled as reconstructed for teaching; a problem shows as a short message, never a traceback.
+Rules the page keeps: every number shows its source (a numbered reference to the list of sources
+at the end of the page, with the full citation on hover); anything with ``basis: reconstructed``
+is labelled as reconstructed for teaching; a problem shows as a short message, never a traceback.
 
 A chart whose component is not available yet is shown as a clearly marked placeholder with the
-same data as a table; :data:`COMPONENTS` names the component each section expects, so it is wired
-automatically once the component exists.
+same data as a table; :data:`COMPONENTS` names the component each section expects, and the
+section is wired automatically once ``clusterlab.widgets`` provides it.
 """
 
 from __future__ import annotations
 
 import html
 import importlib
-from dataclasses import dataclass
 
 from IPython.display import HTML
+
+from ._imports import skip_slow_optional_imports
+
+skip_slow_optional_imports()  # before anything imports plotly
 
 CASES = ("igualada", "prato", "huddersfield")
 
@@ -39,7 +43,7 @@ FORCE_NAMES = {
     "substitutes": "Threat of substitutes",
     "supplier_power": "Power of suppliers",
     "buyer_power": "Power of buyers",
-    "rivalry": "Rivalry",
+    "rivalry": "Rivalry among firms",
 }
 CORNER_NAMES = {
     "factor_conditions": "Factor conditions",
@@ -54,75 +58,49 @@ REBUILT = "Reconstructed for teaching"
 
 STYLE = """<style>
 .cl-page{font-family:var(--jp-content-font-family,system-ui,sans-serif);color:#263238;line-height:1.45}
+.cl-nav{font-size:.9em;margin:0 0 8px}
+.cl-nav a,.cl-page a{color:#1565c0;text-decoration:none}
+.cl-nav a:hover,.cl-page a:hover{text-decoration:underline}
 .cl-hero{border-left:6px solid #1565c0;padding:4px 0 4px 16px;margin:4px 0 14px}
-.cl-hero h1{margin:0 0 2px;font-size:1.9em;line-height:1.2}
-.cl-hero .cl-where{color:#546e7a;font-size:1.05em}
-.cl-summary{font-size:1.08em;max-width:60em;margin:8px 0 12px}
-.cl-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:10px;margin:8px 0}
+.cl-hero h1{margin:0 0 4px;font-size:1.9em;line-height:1.2}
+.cl-where{color:#546e7a;font-size:1.02em}
+.cl-summary{font-size:1.08em;max-width:62em;margin:8px 0 6px}
+.cl-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:10px;margin:10px 0}
 .cl-card{background:#f5f8fb;border:1px solid #dde5ec;border-radius:6px;padding:10px 12px}
 .cl-card.cl-rebuilt{background:#fffaf0;border-style:dashed;border-color:#e0a800}
 .cl-num{font-size:1.6em;font-weight:600;color:#0d47a1;line-height:1.1}
 .cl-unit{font-size:.9em;color:#37474f}
 .cl-label{margin-top:4px;font-size:.95em}
-.cl-src{margin-top:6px;font-size:.78em;color:#607d8b}
-.cl-badge{display:inline-block;margin-top:6px;font-size:.75em;font-weight:600;color:#7a4f00;
- background:#ffe9a8;border-radius:3px;padding:1px 6px}
-.cl-note{font-size:.82em;color:#7a4f00}
+.cl-src{margin-top:4px;font-size:.8em;color:#607d8b}
+.cl-ref{font-size:.85em;white-space:nowrap}
+.cl-badge{display:inline-block;margin-top:4px;font-size:.75em;font-weight:600;color:#7a4f00;
+ background:#ffe9a8;border-radius:3px;padding:1px 6px;cursor:help}
 .cl-box{border:1px dashed #90a4ae;border-radius:6px;padding:8px 12px;margin:6px 0;background:#fafafa}
-.cl-box .cl-pending{font-weight:600;color:#455a64}
+.cl-pending{font-weight:600;color:#455a64}
 .cl-page table.cl-table{border-collapse:collapse;margin:6px 0;font-size:.92em}
 .cl-page table.cl-table th,.cl-page table.cl-table td{border-bottom:1px solid #e0e6eb;padding:4px 8px;
  text-align:left;vertical-align:top}
 .cl-page table.cl-table td.cl-n{text-align:right;white-space:nowrap}
 .cl-page details{margin:8px 0}
 .cl-page summary{cursor:pointer;color:#1565c0}
-.cl-links a{color:#1565c0}
-.cl-case{display:block;text-decoration:none;color:inherit;background:#f5f8fb;border:1px solid #dde5ec;
- border-radius:8px;padding:14px 16px}
+.cl-sources li{margin:2px 0;font-size:.88em;color:#455a64}
+.cl-case{display:block;text-decoration:none!important;color:inherit!important;background:#f5f8fb;
+ border:1px solid #dde5ec;border-radius:8px;padding:14px 16px}
 .cl-case:hover{border-color:#1565c0;box-shadow:0 1px 6px rgba(21,101,192,.25)}
-.cl-case h2{margin:0 0 2px;font-size:1.3em;color:#0d47a1}
+.cl-case h2{margin:0 0 4px;font-size:1.3em;color:#0d47a1}
 .cl-go{margin-top:8px;font-weight:600;color:#1565c0}
 .cl-grid3{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:14px}
 </style>"""
 
 
 def esc(value) -> str:
+    """Text made safe to place inside HTML (attributes included)."""
     return html.escape(str(value))
 
 
 def page(body: str) -> HTML:
     """An HTML output in the dashboards' style."""
-    return HTML(f'<div class="cl-page">{body}</div>')
-
-
-def _source(item) -> str:
-    src = getattr(item, "source", None)
-    return f"Source: {esc(src)}" if src is not None else "Source: not given"
-
-
-def _rebuilt_badge(item, field: str | None = None) -> str:
-    basis = item.basis_of(field) if field and hasattr(item, "basis_of") else getattr(item, "basis", "published")
-    if basis != "reconstructed":
-        return ""
-    why = getattr(item, "note", None)
-    return (f'<div class="cl-badge" title="{esc(why or "")}">{REBUILT}</div>'
-            + (f'<div class="cl-note">{esc(why)}</div>' if why else ""))
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-
-
-def figure_card(fig) -> str:
-    """One key figure: the number, what it measures, its year, its source, and its basis."""
-    words = "" if fig.qualifier == "exact" else f"{fig.qualifier} "
-    year = f" ({fig.year})" if fig.year is not None else ""
-    rebuilt = fig.basis_of("value") == "reconstructed"
-    return (f'<div class="cl-card{" cl-rebuilt" if rebuilt else ""}">'
-            f'<div class="cl-num">{esc(words)}{_number(fig.value)}</div>'
-            f'<div class="cl-unit">{esc(fig.unit)}</div>'
-            f'<div class="cl-label">{esc(fig.label)}{esc(year)}</div>'
-            f'<div class="cl-src">{_source(fig)}</div>{_rebuilt_badge(fig, "value")}</div>')
+    return HTML(f'<div class="cl-page">{STYLE}{body}</div>')
 
 
 def message(text: str) -> HTML:
@@ -130,35 +108,133 @@ def message(text: str) -> HTML:
     return page(f'<div class="cl-box">{esc(text)}</div>')
 
 
-@dataclass
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def _basis(item, field: str | None = None) -> str:
+    if field and hasattr(item, "basis_of"):
+        return item.basis_of(field)
+    return getattr(item, "basis", "published")
+
+
+def rebuilt_badge(item, field: str | None = None, short: bool = False) -> str:
+    """The on-screen label of a reconstructed item (its note on hover), or nothing."""
+    if _basis(item, field) != "reconstructed":
+        return ""
+    why = getattr(item, "note", None) or "Worked out by the course from the sources."
+    return f' <span class="cl-badge" title="{esc(why)}">{"reconstructed" if short else REBUILT}</span>'
+
+
+class References:
+    """Numbers the sources of a page; ``ref(item)`` is a link to the list, full citation on hover."""
+
+    def __init__(self, sources=()):
+        self.sources: list = []
+        self._index: dict[str, int] = {}
+        for source in sources:
+            self.number(source)
+
+    def number(self, source) -> int:
+        key = source.model_dump_json() if hasattr(source, "model_dump_json") else str(source)
+        if key not in self._index:
+            self.sources.append(source)
+            self._index[key] = len(self.sources)
+        return self._index[key]
+
+    def ref(self, item) -> str:
+        source = getattr(item, "source", None)
+        if source is None:
+            return '<span class="cl-ref">source not given</span>'
+        n = self.number(source)
+        return f'<a class="cl-ref" href="#cl-source-{n}" title="Source: {esc(source)}">[{n}]</a>'
+
+    def html(self) -> str:
+        items = []
+        for n, source in enumerate(self.sources, 1):
+            text = esc(source)
+            url = getattr(source, "url", None)
+            if url:
+                text = text.replace(esc(url), f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(url)}</a>')
+            items.append(f'<li id="cl-source-{n}">{text}</li>')
+        return f'<ol class="cl-sources">{"".join(items)}</ol>'
+
+
+def figure_card(fig, refs: References | None = None) -> str:
+    """One key figure: the number, what it measures, its year, its source and its basis."""
+    words = "" if fig.qualifier == "exact" else f"{fig.qualifier} "
+    year = f" ({fig.year})" if fig.year is not None else ""
+    rebuilt = _basis(fig, "value") == "reconstructed"
+    source = refs.ref(fig) if refs else esc(getattr(fig, "source", "not given"))
+    return (f'<div class="cl-card{" cl-rebuilt" if rebuilt else ""}">'
+            f'<div class="cl-num">{esc(words)}{_number(fig.value)}</div>'
+            f'<div class="cl-unit">{esc(fig.unit)}</div>'
+            f'<div class="cl-label">{esc(fig.label)}{esc(year)}</div>'
+            f'<div class="cl-src">Source: {source}{rebuilt_badge(fig, "value")}</div></div>')
+
+
+def table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+    """An HTML table; ``rows`` hold HTML already escaped, ``numeric`` the right-aligned columns."""
+    th = "".join(f"<th>{esc(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>" + "".join(f'<td{" class=cl-n" if i in numeric else ""}>{cell}</td>' for i, cell in enumerate(row))
+        + "</tr>" for row in rows)
+    return f'<table class="cl-table"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+
+
 class Placeholder:
     """A marked place for a chart whose component is not available yet, with the data as a table."""
 
-    title: str
-    expected: str
-    table: str = ""
+    def __init__(self, title: str, expected: str, body: str = ""):
+        self.title, self.expected, self.body = title, expected, body
 
     def _repr_html_(self) -> str:
-        return (f'<div class="cl-page"><div class="cl-box"><div class="cl-pending">{esc(self.title)}: '
-                f'interactive chart in preparation</div>'
-                f'<div class="cl-src">The figures are listed below in the meantime.</div>'
-                f'{self.table}</div></div>')
+        return (f'<div class="cl-page">{STYLE}<div class="cl-box clusterlab-placeholder" '
+                f'data-component="{esc(self.expected)}"><div class="cl-pending">{esc(self.title)}: '
+                'interactive chart in preparation. The figures in the meantime:</div>'
+                f'{self.body}</div></div>')
+
+
+def sync_figures(widget) -> None:
+    """Make the first state of every plotly FigureWidget inside ``widget`` what the figure holds now.
+
+    A FigureWidget sends changes made before it is shown as messages that no view receives yet;
+    plotly copies its current data and layout into the widget state only when the figure itself
+    is displayed, not when a box holding it is. Without this, a chart filled in by its view before
+    display comes up empty in Voila.
+    """
+    seen: set[int] = set()
+    stack = [widget]
+    while stack:
+        item = stack.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if hasattr(item, "_widget_data") and hasattr(item, "_repr_mimebundle_"):
+            item._repr_mimebundle_()
+        stack.extend(getattr(item, "children", ()) or ())
 
 
 def find_component(section: str):
-    """``(view class, model class)`` of a section's component, or ``None`` when it does not exist yet."""
+    """``(view class, model class)`` of a section's component, or ``None`` while it does not exist."""
     module, view_name, model_name = COMPONENTS[section]
-    places = []
     for name in (f"clusterlab.widgets.{module}", "clusterlab.widgets"):
         try:
-            places.append(importlib.import_module(name))
+            mod = importlib.import_module(name)
         except ImportError:
             continue
-    for mod in places:
         view, model = getattr(mod, view_name, None), getattr(mod, model_name, None)
         if view is not None and model is not None and hasattr(model, "from_case"):
             return view, model
     return None
+
+
+def nav(current: str | None = None) -> str:
+    """Links to the landing page and the other dashboards (relative, so they work under any prefix)."""
+    links = ['<a href=".">All cases</a>']
+    links += [f'<a href="{name}">{name.title()}</a>' if name != current else f"<b>{name.title()}</b>"
+              for name in CASES]
+    return f'<div class="cl-nav">{" &middot; ".join(links)}</div>'
 
 
 class CaseStory:
@@ -169,52 +245,36 @@ class CaseStory:
 
         self.name = name
         self.problem: str | None = None
+        self.case = None
+        self.refs = References()
         try:
             self.case = load_case(name)
         except CaseFileError as exc:
-            self.case = None
             self.problem = f"The data of this case cannot be shown right now ({exc.reason})."
+            return
+        self.refs = References(self.case.bibliography())
 
-    # --------------------------------------------------------------------------- helpers
-    def _component(self, section: str, title: str, table):
-        """The read-only component for ``section``, or a marked placeholder with ``table()``."""
-        if self.case is None:
-            return message(self.problem)
-        found = find_component(section)
-        if found is None:
-            # PLACEHOLDER: wired automatically once clusterlab.widgets provides the view and model
-            # named in COMPONENTS[section], e.g. FiveForcesView(FiveForces.from_case(case), read_only=True).
-            return Placeholder(title, COMPONENTS[section][1], table())
-        view, model = found
-        try:
-            return view(model.from_case(self.case), read_only=True)
-        except Exception as exc:  # a component refusing the data must not break the page
-            kind = "ComponentError" if type(exc).__name__ == "ComponentError" else "error"
-            return page(f'<div class="cl-box">{esc(title)} cannot be drawn for this case '
-                        f'({esc(exc) if kind == "ComponentError" else "unexpected error"}).</div>'
-                        f'{table()}')
-
-    # -------------------------------------------------------------------------- sections
+    # ----------------------------------------------------------------------------- sections
     def header(self, figures: int = 8) -> HTML:
         """Title, place, the case in brief and the first ``figures`` key figures as cards."""
         if self.case is None:
-            return page(STYLE + f'<div class="cl-box">{esc(self.problem)}</div>')
-        c, p = self.case, self.case.profile
-        where = ", ".join(x for x in (p.place, p.area, p.region, p.country) if x)
-        cards = "".join(figure_card(f) for f in c.key_figures[:figures])
+            return page(nav(self.name) + f'<div class="cl-box">{esc(self.problem)}</div>')
+        c, p, ref = self.case, self.case.profile, self.refs.ref
+        where = ", ".join(x for x in (p.place, p.region, p.country) if x)
+        cards = "".join(figure_card(f, self.refs) for f in c.key_figures[:figures])
         more = c.key_figures[figures:]
         extra = ""
         if more:
-            extra = (f"<details><summary>{len(more)} more key figures</summary>"
-                     f'<div class="cl-cards">{"".join(figure_card(f) for f in more)}</div></details>')
-        body = (f'{STYLE}<div class="cl-hero"><h1>{esc(c.title)}</h1>'
-                f'<div class="cl-where">{esc(p.industry)} &middot; {esc(where)} &middot; '
-                f'cluster organisation: {esc(p.cluster_organisation)}</div></div>'
-                f'<div class="cl-summary">{esc(p.summary)}</div>'
-                f'<div class="cl-src">{_source(p)}</div>'
+            extra = (f"<details><summary>{len(more)} more key figures</summary><div class=\"cl-cards\">"
+                     f'{"".join(figure_card(f, self.refs) for f in more)}</div></details>')
+        body = (f'{nav(self.name)}<div class="cl-hero"><h1>{esc(c.title)}</h1>'
+                f'<div class="cl-where">{esc(p.industry)} &middot; {esc(where)}</div>'
+                f'<div class="cl-where">Cluster organisation: {esc(p.cluster_organisation)}</div></div>'
+                f'<div class="cl-summary">{esc(p.summary)} {ref(p)}</div>'
                 f'<div class="cl-cards">{cards}</div>{extra}'
-                '<div class="cl-src">Dashed cards and hollow points are reconstructed for teaching: '
-                'the course worked them out from the sources; they are not published figures.</div>')
+                '<div class="cl-src">Numbers in brackets point to the sources at the end of the page '
+                '(hover to read them). Dashed cards and hollow points are reconstructed for teaching: '
+                'worked out by the course from the sources, not published as such.</div>')
         return page(body)
 
     def timeline(self):
@@ -238,90 +298,99 @@ class CaseStory:
         return self._component("before_after", "Before and after", self._outcomes_table)
 
     def sources(self) -> HTML:
-        """Every source cited on the page."""
+        """Every source cited on the page, numbered as the references above."""
         if self.case is None:
             return message(self.problem)
-        items = "".join(f"<li>{esc(s)}</li>" for s in self.case.bibliography())
-        return page(f'<details open><summary>Sources ({len(self.case.bibliography())})</summary>'
-                    f'<ul class="cl-src">{items}</ul></details>')
+        return page(f"{self.refs.html()}{nav(self.name)}")
 
-    # ------------------------------------------------------------- tables (placeholders)
+    # ------------------------------------------------------------------------------ helpers
+    def _component(self, section: str, title: str, fallback):
+        """The read-only component of ``section``, or a marked placeholder showing ``fallback()``."""
+        if self.case is None:
+            return message(self.problem)
+        found = find_component(section)
+        if found is None:
+            # PLACEHOLDER: wired automatically once clusterlab.widgets provides the view and the model
+            # named in COMPONENTS[section], as View(Model.from_case(case), read_only=True).
+            return Placeholder(title, COMPONENTS[section][1], fallback())
+        view, model = found
+        try:
+            shown = view(model.from_case(self.case), read_only=True)
+            sync_figures(getattr(shown, "widget", None))
+            return shown
+        except Exception as exc:  # a component refusing the data must not break the page
+            why = str(exc) if type(exc).__name__ == "ComponentError" else "an unexpected problem"
+            return page(f'<div class="cl-box">{esc(title)} cannot be drawn for this case ({esc(why)}). '
+                        f"The figures:</div>{fallback()}")
+
     def _timeline_table(self) -> str:
-        rows = "".join(
-            f"<tr><td>{esc(e.when)}</td><td>{esc(e.title)}{_rebuilt_badge(e)}</td>"
-            f'<td class="cl-src">{_source(e)}</td></tr>' for e in self.case.timeline_sorted())
-        return _table(["When", "What", "Source"], rows)
+        rows = [[esc(e.when), esc(e.title) + rebuilt_badge(e, short=True), self.refs.ref(e)]
+                for e in self.case.timeline_sorted()]
+        return table(["When", "What", "Source"], rows) if rows else "<p>No dated events are recorded.</p>"
 
     def _five_forces_table(self) -> str:
-        c = self.case
+        c, ref = self.case, self.refs.ref
         if not c.segments:
-            return '<div class="cl-src">No segments are recorded for this case.</div>'
-        seg_rows = "".join(
-            f"<tr><td>{esc(s.label)}</td><td>{esc(s.position)}</td><td>{esc(', '.join(s.products))}</td>"
-            f"<td>{esc(', '.join(s.buyers))}</td><td class='cl-src'>{_source(s)}{_rebuilt_badge(s)}</td></tr>"
-            for s in c.segments)
-        out = _table(["Segment", "Position", "Products", "Buyers", "Source"], seg_rows)
+            return "<p>No segments are recorded for this case.</p>"
+        out = table(["Segment", "Position", "Products", "Buyers", "Source"], [
+            [esc(s.label), esc(s.position), esc(", ".join(s.products)), esc(", ".join(s.buyers)),
+             ref(s) + rebuilt_badge(s, short=True)] for s in c.segments])
         if c.five_forces:
             labels = {s.id: s.label for s in c.segments}
-            head = ["Force (1 = weak, 5 = strong)"] + [labels.get(ff.segment, ff.segment) for ff in c.five_forces]
-            rows = ""
+            rows = []
             for force, name in FORCE_NAMES.items():
-                cells = "".join(
-                    f'<td class="cl-n" title="{esc(getattr(ff, force).reasoning)}">{getattr(ff, force).score}'
-                    f'{" *" if getattr(ff, force).basis_of("score") == "reconstructed" else ""}</td>'
-                    for ff in c.five_forces)
-                rows += f"<tr><td>{esc(name)}</td>{cells}</tr>"
-            out += _table(head, rows) + '<div class="cl-src">* reconstructed for teaching. ' + \
-                "; ".join(sorted({str(getattr(ff, f).source) for ff in c.five_forces for f in FORCE_NAMES})) + "</div>"
+                row = [esc(name)]
+                for ff in c.five_forces:
+                    fa = getattr(ff, force)
+                    row.append(f'<span title="{esc(fa.reasoning)}">{fa.score}</span> {ref(fa)}'
+                               + rebuilt_badge(fa, "score", short=True))
+                rows.append(row)
+            out += table(["Force (1 = weak, 5 = strong)"] + [labels.get(ff.segment, ff.segment)
+                                                            for ff in c.five_forces], rows)
         return out
 
     def _value_chain_table(self) -> str:
-        rows = self.case.value_chain_gaps()
-        if not rows:
-            return '<div class="cl-src">No value chain is recorded for this case.</div>'
-        body = "".join(
-            f"<tr><td>{esc(r['name'])}</td><td class='cl-n'>{r['today']}</td><td class='cl-n'>{r['ideal']}</td>"
-            f"<td class='cl-n'>{r['gap']:+d}</td><td>{esc(r['where_today'])} &rarr; {esc(r['where_ideal'])}</td></tr>"
-            for r in rows)
-        today, ideal = self.case.value_chain_today, self.case.value_chain_ideal
-        notes = "".join(f'<div class="cl-src">{label}: {_source(ch)}{_rebuilt_badge(ch)}</div>'
-                        for label, ch in (("Today", today), ("Ideal", ideal)))
-        return _table(["Stage", "Today (0-5)", "Ideal (0-5)", "Gap", "Where"], body) + notes
+        gaps = self.case.value_chain_gaps()
+        if not gaps:
+            return "<p>No value chain is recorded for this case.</p>"
+        today = {s.id: s for s in self.case.value_chain_today.stages}
+        rows = [[esc(g["name"]), str(g["today"]), str(g["ideal"]), f"{g['gap']:+d}",
+                 f"{esc(g['where_today'])} &rarr; {esc(g['where_ideal'])}",
+                 self.refs.ref(today[g["stage"]]) + rebuilt_badge(today[g["stage"]], "strength", short=True)]
+                for g in gaps]
+        notes = "".join(
+            f'<div class="cl-src">{label}: {esc(ch.description)} {self.refs.ref(ch)}{rebuilt_badge(ch)}</div>'
+            for label, ch in (("Today", self.case.value_chain_today), ("Ideal", self.case.value_chain_ideal)))
+        return table(["Stage", "Today (0-5)", "Ideal (0-5)", "Gap", "Where", "Source"], rows, {1, 2, 3}) + notes
 
     def _diamond_table(self) -> str:
         today, ideal = self.case.diamond_today, self.case.diamond_ideal
         if today is None and ideal is None:
-            return '<div class="cl-src">No diamond is recorded for this case.</div>'
-        rows = ""
+            return "<p>No diamond is recorded for this case.</p>"
+
+        def cell(f) -> str:
+            if f is None:
+                return ""
+            return f'<span title="{esc(f.assessment)}">{f.score}</span> {self.refs.ref(f)}{rebuilt_badge(f, "score", short=True)}'
+
+        rows = []
         for corner, name in CORNER_NAMES.items():
             a = getattr(today, corner, None) if today else None
             b = getattr(ideal, corner, None) if ideal else None
-            if a is None and b is None:
-                continue
-            cell = lambda f: (f'<td class="cl-n" title="{esc(f.assessment)}">{f.score}'  # noqa: E731
-                              f'{" *" if f.basis_of("score") == "reconstructed" else ""}</td>') if f else "<td></td>"
-            rows += f"<tr><td>{esc(name)}</td>{cell(a)}{cell(b)}</tr>"
-        srcs = sorted({str(f.source) for d in (today, ideal) if d for f in
-                       (getattr(d, k) for k in CORNER_NAMES) if f is not None})
-        return (_table(["Corner (1 = holds back, 5 = strong advantage)", "Today", "Ideal"], rows)
-                + f'<div class="cl-src">* reconstructed for teaching. Source: {esc("; ".join(srcs))}</div>')
+            if a is not None or b is not None:
+                rows.append([esc(name), cell(a), cell(b)])
+        return table(["Corner (1 = holds back, 5 = strong advantage)", "Today", "Ideal"], rows)
 
     def _outcomes_table(self) -> str:
         if not self.case.outcomes:
-            return '<div class="cl-src">No before/after comparison is recorded for this case.</div>'
-        rows = "".join(
-            f"<tr><td>{esc(o.subject)}: {esc(o.label)}</td><td>{o.before.year}: {esc(o.before.text)}</td>"
-            f"<td>{o.after.year}: {esc(o.after.text)}</td><td class='cl-src'>{_source(o)}{_rebuilt_badge(o)}</td></tr>"
-            for o in self.case.outcomes)
-        return _table(["What", "Before", "After", "Source"], rows)
+            return "<p>No before/after comparison is recorded for this case.</p>"
+        rows = [[f"{esc(o.subject)}: {esc(o.label)}", f"{o.before.year}: {esc(o.before.text)}",
+                 f"{o.after.year}: {esc(o.after.text)}", self.refs.ref(o) + rebuilt_badge(o, short=True)]
+                for o in self.case.outcomes]
+        return table(["What", "Before", "After", "Source"], rows)
 
 
-def _table(head: list[str], rows: str) -> str:
-    th = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return f'<table class="cl-table"><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table>'
-
-
-# ------------------------------------------------------------------------------- landing
+# ----------------------------------------------------------------------------------- landing
 def landing(figures: int = 2) -> HTML:
     """The public landing page: one card per case, each linking to its dashboard."""
     from . import CaseFileError, load_case
@@ -337,17 +406,17 @@ def landing(figures: int = 2) -> HTML:
         p = c.profile
         figs = "".join(figure_card(f) for f in c.key_figures[:figures])
         cards.append(
-            f'<a class="cl-case" href="{esc(name)}"><h2>{esc(c.title)}</h2>'
+            f'<a class="cl-case" href="{esc(name)}"><h2>{esc(p.name)}</h2>'
             f'<div class="cl-where">{esc(p.industry)} &middot; {esc(p.place)}, {esc(p.country)}</div>'
             f'<div class="cl-summary">{esc(_first_sentences(p.summary))}</div>'
             f'<div class="cl-cards">{figs}</div><div class="cl-go">Open the dashboard &rarr;</div></a>')
-    body = (f'{STYLE}<div class="cl-hero"><h1>Three industrial clusters</h1>'
-            '<div class="cl-where">How firms that share a place, a trade and a history found a new way to '
+    body = ('<div class="cl-hero"><h1>Three industrial clusters</h1>'
+            '<div class="cl-where">How firms that share a place, a trade and a history found new ways to '
             'compete</div></div><div class="cl-grid3">' + "".join(cards) + "</div>")
     return page(body)
 
 
-def _first_sentences(text: str, limit: int = 260) -> str:
+def _first_sentences(text: str, limit: int = 240) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit]

@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -57,7 +58,8 @@ def _worker_env(scratch: Path, root: Path, *, memory_mb: int, cpu_seconds: int, 
     _kernelspec(scratch / "data")
     env.update(JUPYTER_DATA_DIR=str(scratch / "data"), JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
                JUPYTER_CONFIG_DIR=str(scratch / "config"), IPYTHONDIR=str(scratch / "ipython"),
-               JUPYTER_PATH="", MALLOC_ARENA_MAX="2", PYDEVD_DISABLE_FILE_VALIDATION="1",
+               JUPYTER_PATH=str(scratch / "data"), JUPYTER_PREFER_ENV_PATH="0", MALLOC_ARENA_MAX="2",
+               PYDEVD_DISABLE_FILE_VALIDATION="1",
                CLUSTERLAB_SANDBOX_MEMORY_MB=str(memory_mb), CLUSTERLAB_SANDBOX_CPU_SECONDS=str(cpu_seconds),
                CLUSTERLAB_SANDBOX_FILE_MB="100",
                CLUSTERLAB_SANDBOX_DENY_READ=os.pathsep.join([str(root), str(scratch / "jobs")]),
@@ -83,6 +85,12 @@ def _prepare(root: Path, scratch: Path, assignment: str, student: str) -> Path:
 
 def _merge(gb: Gradebook, assignment: str, student: str, answer: dict | None) -> tuple[float, float]:
     """Write one submission's automatic scores into the course gradebook; ``None`` means zero."""
+    with warnings.catch_warnings():  # nbgrader's own session handling warns under SQLAlchemy 2
+        warnings.simplefilter("ignore")
+        return _merge_quietly(gb, assignment, student, answer)
+
+
+def _merge_quietly(gb: Gradebook, assignment: str, student: str, answer: dict | None) -> tuple[float, float]:
     gb.update_or_create_student(student)
     timestamp = parse_utc(answer["timestamp"]) if answer and answer.get("timestamp") else None
     submission = gb.update_or_create_submission(assignment, student, **({"timestamp": timestamp} if timestamp else {}))

@@ -132,6 +132,15 @@ def _export(args) -> int:
     return 0
 
 
+def _fast(handler):
+    def run(args) -> int:
+        from .startup import skip_slow_optional_imports
+
+        skip_slow_optional_imports()
+        return handler(args)
+    return run
+
+
 def register(subparsers) -> None:
     grade = subparsers.add_parser("grade", help="instructor's grading workflow (nbgrader)",
                                   description=__doc__.split("\n\n")[0])
@@ -140,7 +149,7 @@ def register(subparsers) -> None:
     def verb(name: str, handler, help_text: str):
         parser = verbs.add_parser(name, help=help_text, description=help_text)
         parser.add_argument("--course", metavar="DIR", help="the course directory")
-        parser.set_defaults(handler=handler)
+        parser.set_defaults(handler=_fast(handler))
         return parser
 
     p = verb("init", _init, "create or refresh a course directory with the course's assignments")

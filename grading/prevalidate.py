@@ -51,19 +51,21 @@ def _read(path: Path, verdict: Verdict):
         return None
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
+        data = (data, path.read_text(encoding="utf-8")) if isinstance(data, dict) else data
     except UnicodeDecodeError:
         verdict.reject(f"{name} is not valid notebook JSON (not UTF-8 text)")
         return None
     except json.JSONDecodeError as exc:
         verdict.reject(f"{name} is not valid notebook JSON ({exc.msg} at line {exc.lineno})")
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+    if not isinstance(data, tuple) or not isinstance(data[0].get("cells"), list):
         verdict.reject(f"{name} is not valid notebook JSON (it has no list of cells)")
         return None
     return data
 
 
-def _check(data: dict, release, name: str, verdict: Verdict) -> None:
+def _check(loaded: tuple, release, name: str, verdict: Verdict) -> None:
+    data, raw = loaded
     cells = [c for c in data["cells"] if isinstance(c, dict)]
     ids = Counter(c.get("id") for c in cells if c.get("id") is not None)
     twice = sorted(str(i) for i, n in ids.items() if n > 1)
@@ -76,7 +78,7 @@ def _check(data: dict, release, name: str, verdict: Verdict) -> None:
     if verdict.status == "rejected":
         return
     try:
-        nb = nbformat.from_dict(data)
+        nb = nbformat.reads(raw, as_version=4)
         nbformat.validate(nb)
     except Exception as exc:  # nbformat raises several kinds of error for a malformed notebook
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

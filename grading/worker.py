@@ -60,7 +60,12 @@ def main() -> None:
     if os.environ.get("CLUSTERLAB_NETNS") == "1":
         from .isolation import loopback_up
         loopback_up()
-    import nbgrader.converters  # noqa: F401  (load once, before the first job)
+    from .startup import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
+    import nbgrader.api  # noqa: F401  (load once, before the first job)
+    import nbgrader.converters  # noqa: F401
+    import nbgrader.coursedir  # noqa: F401
 
     protocol.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:

@@ -129,10 +129,10 @@ def fields(data, what: str, required=(), optional=()) -> Mapping:
     return data
 
 
-def kind(data: Mapping, expected: str, what: str) -> None:
-    """If ``data`` names its kind, it must be ``expected`` (so a file of another component is refused)."""
-    if "kind" in data and data["kind"] != expected:
+def kind(data: Mapping, expected: str, what: str, key: str = "kind") -> None:
+    """If ``data`` names its kind (under ``key``), it must be ``expected``: work of another kind is refused."""
+    if key in data and data[key] != expected:
         raise ComponentError(
-            f"{what} describes {describe(data['kind'])}, not a {expected.replace('_', ' ')}. "
-            "Check that you loaded the right saved work."
+            f"{what} describes {describe(data[key])}, not a {expected.replace('_', ' ')}. "
+            "Check that you loaded the right data, or correct its fields."
         )

@@ -36,12 +36,6 @@ class Feedback:
     message: str
 
 
-def _check_type(data: Mapping, expected: str) -> None:
-    if "type" in data and data["type"] != expected:
-        raise ComponentError(f"This question is written as '{expected}' but its type says "
-                             f"{chk.describe(data['type'])}. Correct the type or the fields.")
-
-
 @dataclass(frozen=True)
 class MultipleChoice:
     """A question with several options, one of them right (``answer``, counted from 0).
@@ -62,16 +56,12 @@ class MultipleChoice:
         opts = tuple(chk.text(o, f"{where}: option {i}", max_len=500) for i, o in enumerate(opts))
         if len(set(opts)) != len(opts):
             raise ComponentError(f"{where}: two options have the same text. Make each option different.")
-        answer = chk.number(
-            self.answer, f"{where}: the answer (the number of the right option, counting from 0)",
-            0, len(opts) - 1, whole=True,
-        )
+        answer = chk.number(self.answer, f"{where}: the answer (the number of the right option, counting from 0)",
+                            0, len(opts) - 1, whole=True)
         expl = chk.items(self.explanations, f"{where}: the explanations", max_n=10)
         if len(expl) != len(opts):
-            raise ComponentError(
-                f"{where} has {len(opts)} options but {len(expl)} explanations. Give one explanation "
-                "per option, in the same order, saying why it is right or wrong."
-            )
+            raise ComponentError(f"{where} has {len(opts)} options but {len(expl)} explanations. Give one "
+                                 "explanation per option, in the same order, saying why it is right or wrong.")
         expl = tuple(chk.text(e, f"{where}: explanation {i}", max_len=2000) for i, e in enumerate(expl))
         for name, value in (("id", qid), ("prompt", chk.text(self.prompt, f"{where}: the prompt", max_len=2000)),
                             ("options", opts), ("answer", answer), ("explanations", expl)):
@@ -100,7 +90,7 @@ class MultipleChoice:
     def from_dict(cls, data) -> MultipleChoice:
         d = chk.fields(data, "A multiple-choice question", ("id", "prompt", "options", "answer", "explanations"),
                        ("type",))
-        _check_type(d, "multiple_choice")
+        chk.kind(d, "multiple_choice", "This question", key="type")
         return cls(d["id"], d["prompt"], d["options"], d["answer"], d["explanations"])
 
 
@@ -165,7 +155,7 @@ class Matching:
         chosen = self.normalise(response)
         wrong = [left for left, right in self.pairs.items() if chosen.get(left) != right]
         n = len(self.pairs)
-        score = 0.0
+        score = (n - len(wrong)) / n
         if not wrong:
             return Feedback(True, 1.0, f"Right: all {n} pairs match. {self.explanation}")
         return Feedback(False, score, f"{n - len(wrong)} of {n} pairs match. Look again at: "
@@ -177,7 +167,7 @@ class Matching:
     @classmethod
     def from_dict(cls, data) -> Matching:
         d = chk.fields(data, "A matching question", ("id", "prompt", "pairs", "explanation"), ("type",))
-        _check_type(d, "matching")
+        chk.kind(d, "matching", "This question", key="type")
         return cls(d["id"], d["prompt"], d["pairs"], d["explanation"])
 
 
@@ -274,7 +264,7 @@ class ConceptCheckView(ComponentView):
 
     def __init__(self, model=None, *, save_as: str | None = None, read_only: bool = False):
         super().__init__(model, save_as=save_as, read_only=read_only)
-        self.controls, self.buttons, self.feedback_boxes = {}, {}, {}
+        self.controls, self.buttons, self.feedback_boxes, self._inputs = {}, {}, {}, []
         parts = [self.error.widget]
         if self.model is not None:
             parts.insert(0, w.HTML(f"<h3>{esc(self.model.title)}</h3>"))
@@ -282,7 +272,7 @@ class ConceptCheckView(ComponentView):
         self.score_line = w.HTML()
         self.widget = w.VBox(parts + [self.score_line])
         self.widget.add_class("clusterlab-concept-check")
-        self._disable([b for b in self.buttons.values()] + self._all_controls())
+        self._disable([*self.buttons.values(), *self._inputs])
         self._show_score()
 
     def _default_model(self):
@@ -298,12 +288,6 @@ class ConceptCheckView(ComponentView):
         given.adopt_responses(saved.get("responses"))
         return given
 
-    def _all_controls(self) -> list:
-        out = []
-        for c in self.controls.values():
-            out += list(c.values()) if isinstance(c, dict) else [c]
-        return out
-
     def _question_box(self, number: int, q) -> w.VBox:
         stored = self.model.responses.get(q.id)
         if isinstance(q, MultipleChoice):
@@ -318,6 +302,7 @@ class ConceptCheckView(ComponentView):
             body = [w.HBox([w.HTML(f"<b>{esc(left)}</b>&nbsp;→&nbsp;", layout=w.Layout(min_width="12em")), dd])
                     for left, dd in control.items()]
         self.controls[q.id] = control
+        self._inputs += list(control.values()) if isinstance(control, dict) else [control]
         button = w.Button(description="Check", button_style="primary")
         button.on_click(lambda _b, qid=q.id: self._run(self._check, qid))
         self.buttons[q.id] = button

@@ -168,31 +168,36 @@ class LifecycleView(ComponentView):
                                    names="value")
         curve = _curve()
         self.figure = go.FigureWidget(
-            data=[go.Scatter(x=curve[s.id][0], y=curve[s.id][1], mode="lines", name=s.name, hoverinfo="name")
-                  for s in STAGES],
+            data=[go.Scatter(x=curve[s.id][0], y=curve[s.id][1], mode="lines", name=s.name, hoverinfo="name",
+                             line=self._line(s.id)) for s in STAGES],
             layout=go.Layout(height=330, margin=dict(l=40, r=20, t=40, b=40), showlegend=False,
                              title="A stylised cluster lifecycle (teaching drawing)",
                              xaxis=dict(title="time", showticklabels=False, range=[-0.2, 10.8]),
                              yaxis=dict(title="size and vitality", showticklabels=False, range=[-0.05, 1.6]),
-                             annotations=[dict(x=curve[s.id][0][10], y=curve[s.id][1][10] + 0.12, text=s.name,
-                                               showarrow=False) for s in STAGES]))
+                             annotations=[dict(x=curve[s.id][0][10], text=s.name, showarrow=False,
+                                               y=curve[s.id][1][10] + (-0.14 if s.id == "decline" else 0.12))
+                                          for s in STAGES]))
         self.details = w.HTML()
         self.widget = w.VBox([header, self.error.widget, self.cluster_box, self.picker, self.figure,
                               self.details, self.reasoning_box, w.HTML(note(f"<small>{esc(SOURCE_NOTE)}</small>"))])
         self.widget.add_class("clusterlab-lifecycle")
         self._disable([self.cluster_box, self.picker, self.reasoning_box])
-        self._refresh()
+        self._refresh(redraw=False)
 
     def _change(self, setter, value) -> None:
         setter(value)
         self._refresh()
         self.save()
 
-    def _refresh(self) -> None:
-        with self.figure.batch_update():
-            for trace, stage in zip(self.figure.data, STAGES):
-                chosen = stage.id == self.model.stage
-                trace.line = dict(color=HIGHLIGHT if chosen else MUTED, width=7 if chosen else 3)
+    def _line(self, stage_id: str) -> dict:
+        chosen = stage_id == self.model.stage
+        return dict(color=HIGHLIGHT if chosen else MUTED, width=7 if chosen else 3)
+
+    def _refresh(self, redraw: bool = True) -> None:
+        if redraw:
+            with self.figure.batch_update():
+                for trace, stage in zip(self.figure.data, STAGES):
+                    trace.line = self._line(stage.id)
         info = self.model.stage_info()
         if info is None:
             self.details.value = note("Pick the stage you think the cluster is in to see what to measure there.")

@@ -230,6 +230,43 @@ class SelfAssessment:
         return cls(d["name"], d["values"])
 
 
+def _bars(model: SelfAssessment) -> tuple[dict, dict]:
+    """The bar trace's data for ``model`` and a status text (HTML) per indicator."""
+    bar, status = dict(x=[], text=[], hovertext=[], marker_color=[]), {}
+    for ind, r in zip(INDICATORS, model.results()):
+        if r.value is None:
+            row = (0, "not entered", f"{ind.label}: not entered yet", UNANSWERED)
+            status[ind.id] = note("not entered yet", UNANSWERED)
+        else:
+            word = "met" if r.met else "not met"
+            extra = {True: "; excellence level reached", False: "; below the excellence level"}.get(r.excellent, "")
+            colour = MET if r.met else NOT_MET
+            row = (min(r.position, CHART_CAP), f"{r.value:g} {ind.unit}",
+                   f"{ind.label}: {r.value:g} {ind.unit} (threshold {ind.rule}) — {word}{extra}", colour)
+            status[ind.id] = note(f"<b>{word}</b>{esc(extra)}", colour)
+        for key, value in zip(bar, row):
+            bar[key].append(value)
+    return bar, status
+
+
+def _chart(bar: dict) -> go.FigureWidget:
+    """The bar chart, built complete: in Voila, layout set after construction but before display is lost."""
+    excellent = [i for i in INDICATORS if i.excellence is not None]
+    bars = go.Bar(orientation="h", y=[i.label for i in INDICATORS], name="your cluster", hoverinfo="text",
+                  textposition="outside", cliponaxis=False, **bar)
+    marks = go.Scatter(mode="markers", name="excellence level", hoverinfo="name",
+                       x=[i.excellence / i.threshold for i in excellent], y=[i.label for i in excellent],
+                       marker=dict(symbol="line-ns-open", size=22, color="#6a1b9a", line=dict(width=3)))
+    layout = go.Layout(height=520, margin=dict(l=230, r=20, t=40, b=50), showlegend=False,
+                       title="Position against each threshold (1 = threshold)",
+                       xaxis=dict(range=[0, CHART_CAP + 0.8],
+                                  title="value ÷ threshold (for the survey interval: threshold ÷ value)"),
+                       yaxis=dict(autorange="reversed"),
+                       shapes=[dict(type="line", x0=1, x1=1, yref="paper", y0=0, y1=1,
+                                    line=dict(color="black", dash="dash"))])
+    return go.FigureWidget(data=[bars, marks], layout=layout)
+
+
 class SelfAssessmentView(ComponentView):
     """One slider per indicator, a bar chart of each position against its threshold, and a summary."""
 
@@ -242,23 +279,13 @@ class SelfAssessmentView(ComponentView):
         self.name_box.observe(lambda ch: self._run(self._rename, ch["new"]), names="value")
         self.sliders, self.status = {}, {}
         rows = [self._row(ind) for ind in INDICATORS]
-        self.figure = go.FigureWidget(data=[
-            go.Bar(orientation="h", y=[i.label for i in INDICATORS], name="your cluster", hoverinfo="text"),
-            go.Scatter(mode="markers", name="excellence level", marker=dict(symbol="line-ns-open", size=16,
-                       color="#6a1b9a"), x=[i.excellence / i.threshold for i in INDICATORS if i.excellence],
-                       y=[i.label for i in INDICATORS if i.excellence], hoverinfo="name")],
-            layout=go.Layout(height=520, margin=dict(l=230, r=20, t=40, b=50), showlegend=False,
-                             title="Position against each threshold (1 = threshold)",
-                             xaxis=dict(range=[0, CHART_CAP + 0.1], title="value ÷ threshold "
-                                        "(for the survey interval: threshold ÷ value)"),
-                             yaxis=dict(autorange="reversed"),
-                             shapes=[dict(type="line", x0=1, x1=1, yref="paper", y0=0, y1=1,
-                                          line=dict(color="black", dash="dash"))]))
+        bar, status = _bars(self.model)
+        self.figure = _chart(bar)
         self.summary = w.HTML()
         self.widget = w.VBox([header, self.error.widget, self.name_box, *rows, self.figure, self.summary])
         self.widget.add_class("clusterlab-self-assessment")
         self._disable([self.name_box, *self.sliders.values()])
-        self._refresh()
+        self._show_text(status)
 
     def _row(self, ind: Indicator) -> w.VBox:
         kind = w.IntSlider if ind.whole else w.FloatSlider
@@ -274,32 +301,18 @@ class SelfAssessmentView(ComponentView):
 
     def _rename(self, name) -> None:
         self.model.set_name(name)
+        self._show_text(_bars(self.model)[1])
         self.save()
 
     def _on_slider(self, indicator_id: str, value) -> None:
         self.model.set(indicator_id, value)
-        self._refresh()
+        bar, status = _bars(self.model)
+        with self.figure.batch_update():
+            self.figure.data[0].update(**bar)
+        self._show_text(status)
         self.save()
 
-    def _refresh(self) -> None:
-        results = self.model.results()
-        colours, xs, texts, hovers = [], [], [], []
-        for ind, r in zip(INDICATORS, results):
-            if r.value is None:
-                colours.append(UNANSWERED)
-                xs.append(0)
-                texts.append("not entered")
-                hovers.append(f"{ind.label}: not entered yet")
-                self.status[ind.id].value = note("not entered yet", UNANSWERED)
-                continue
-            word = "met" if r.met else "not met"
-            extra = {True: "; excellence level reached", False: "; below the excellence level"}.get(r.excellent, "")
-            colours.append(MET if r.met else NOT_MET)
-            xs.append(min(r.position, CHART_CAP))
-            texts.append(f"{r.value:g} {ind.unit}")
-            hovers.append(f"{ind.label}: {r.value:g} {ind.unit} (threshold {ind.rule}) — {word}{extra}")
-            self.status[ind.id].value = note(f"<b>{word}</b>{esc(extra)}", MET if r.met else NOT_MET)
-        with self.figure.batch_update():
-            bar = self.figure.data[0]
-            bar.x, bar.text, bar.hovertext, bar.marker.color = xs, texts, hovers, colours
+    def _show_text(self, status: dict) -> None:
+        for indicator_id, html in status.items():
+            self.status[indicator_id].value = html
         self.summary.value = note(f"<b>{esc(self.model.name)}</b>: {esc(self.model.verdict())}", "#263238")

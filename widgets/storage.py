@@ -1,4 +1,4 @@
-"""Where a trainee's work is kept between sessions, and how it is written safely.
+"""Where a trainee's work is kept from one sitting to the next, and how it is written safely.
 
 Work is saved as small JSON files in one folder: ``$CLUSTERLAB_WORK_DIR`` if that environment
 variable is set, otherwise ``~/clusterlab-work``. The folder is never inside the course's own files,

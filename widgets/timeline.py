@@ -9,6 +9,7 @@ the course for teaching).
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 import re
 import textwrap
 from collections.abc import Mapping
@@ -33,7 +34,7 @@ def normalise_date(value) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         value = value.isoformat()
-    elif isinstance(value, int) and not isinstance(value, bool):
+    elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
         value = f"{chk.number(value, 'The year', MIN_YEAR, MAX_YEAR):04d}"
     if not isinstance(value, str):
         raise ComponentError(f"The date must be a year or text; got {chk.describe(value)}. {hint}")
@@ -142,6 +143,8 @@ class Timeline:
             raise ComponentError("This case has no timeline to show.")
         if hasattr(items, "columns") and hasattr(items, "to_dict"):  # a table
             items = items.to_dict("records")
+        if isinstance(items, (str, bytes, Mapping)) or not hasattr(items, "__iter__"):
+            raise ComponentError(f"The case's timeline should be a list of events; got {chk.describe(items)}.")
         name = _pick(case, "name", "title", "id")
         events = []
         for n, item in enumerate(items, 1):
@@ -149,10 +152,11 @@ class Timeline:
             source = _pick(item, "source", "sources", "reference")
             if isinstance(source, (list, tuple)):
                 source = "; ".join(str(s) for s in source)
+            detail = _pick(item, "detail", "description", "text")
             try:
                 events.append(Event(_pick(item, "date", "year", "when"), _pick(item, "title", "event", "label"),
-                                    _pick(item, "detail", "description", "text") or "",
-                                    "" if source is None else str(source), str(getattr(basis, "value", basis))))
+                                    "" if detail is None else str(detail), "" if source is None else str(source),
+                                    str(getattr(basis, "value", basis)).strip().lower()))
             except ComponentError as exc:
                 raise ComponentError(f"Timeline entry {n} of the case: {exc}") from None
         return cls(title or (f"{name}: timeline" if name else "Timeline"), events)
@@ -167,11 +171,34 @@ class Timeline:
         return cls(d.get("title", "Timeline"), d["events"])
 
 
+def _year_start(year: float) -> str:
+    """A point in time given as a fractional year, in the form the date axis reads."""
+    whole = int(year // 1)
+    month = 1 + int((year - whole) * 12)
+    return f"{whole:04d}-{month:02d}-01"
+
+
 def _hover(e: Event) -> str:
     detail = "<br>".join(textwrap.wrap(esc(e.detail), 60))
     return (f"<b>{esc(e.title)}</b><br>{e.date}" + (f"<br>{detail}" if detail else "")
             + f"<br><i>Source: {'<br>'.join(textwrap.wrap(esc(e.source), 60))}</i>"
             + ("<br>(date reconstructed for teaching)" if e.basis == "reconstructed" else ""))
+
+
+def _traces(shown: list[Event]) -> list[dict]:
+    """Data for the two traces (published, reconstructed) showing ``shown``."""
+    out = []
+    for basis in BASES:
+        picked = [(i, e) for i, e in enumerate(shown) if e.basis == basis]
+        out.append(dict(x=[e.date for _, e in picked], y=[1 + i % 4 for i, _ in picked],
+                        text=[e.title if len(e.title) <= 28 else e.title[:27] + "…" for _, e in picked],
+                        hovertext=[_hover(e) for _, e in picked]))
+    return out
+
+
+def _x_range(lo: int, hi: int) -> list[str]:
+    pad = max(1.0, 0.12 * (hi - lo))
+    return [_year_start(lo - pad), _year_start(hi + pad)]
 
 
 class TimelineView(ComponentView):
@@ -185,23 +212,26 @@ class TimelineView(ComponentView):
     def __init__(self, model=None, *, save_as: str | None = None, read_only: bool = False):
         super().__init__(model, save_as=save_as, read_only=read_only)
         self.header = w.HTML()
+        self.years = w.IntRangeSlider(description="Years", min=MIN_YEAR, max=MAX_YEAR, value=(MIN_YEAR, MAX_YEAR),
+                                      continuous_update=False, layout=w.Layout(width="560px"))
+        parts = [self.header, self.error.widget, None, self.years]
+        if not self.read_only:
+            parts += self._build_form()
+        self._sync_controls()
+        shown = self._shown()
         self.figure = go.FigureWidget(
             data=[go.Scatter(name=b, mode="markers+text", textposition="top center", hoverinfo="text",
                              marker=dict(size=12, color=HIGHLIGHT, symbol="circle" if b == "published"
-                                         else "circle-open", line=dict(width=2, color=HIGHLIGHT)))
-                  for b in BASES],
+                                         else "circle-open", line=dict(width=2, color=HIGHLIGHT)), **trace)
+                  for b, trace in zip(BASES, _traces(shown))],
             layout=go.Layout(height=360, margin=dict(l=20, r=20, t=20, b=40), showlegend=True,
-                             legend=dict(orientation="h", y=-0.15), xaxis=dict(type="date", title="date"),
+                             legend=dict(orientation="h", y=-0.15),
+                             xaxis=dict(type="date", title="date", range=_x_range(*self.years.value)),
                              yaxis=dict(visible=False, range=[0, 5.5])))
-        self.years = w.IntRangeSlider(description="Years", min=MIN_YEAR, max=MAX_YEAR, value=(MIN_YEAR, MAX_YEAR),
-                                      continuous_update=False, layout=w.Layout(width="560px"))
-        self.years.observe(lambda _ch: self._run(self._redraw), names="value")
-        parts = [self.header, self.error.widget, self.figure, self.years]
-        if not self.read_only:
-            parts += self._build_form()
+        parts[2] = self.figure
         self.widget = w.VBox(parts)
         self.widget.add_class("clusterlab-timeline")
-        self._model_changed(save=False)
+        self.years.observe(lambda _ch: self._run(self._redraw), names="value")
 
     def _build_form(self) -> list:
         self.date_box = w.Text(description="Date", placeholder="1950, 1950-06 or 1950-06-30")
@@ -231,10 +261,17 @@ class TimelineView(ComponentView):
         self.model.remove(self.remove_pick.value)
         self._model_changed()
 
-    def _model_changed(self, save: bool = True) -> None:
+    def _model_changed(self) -> None:
+        self._sync_controls()
+        self._redraw()
+        self.save()
+
+    def _sync_controls(self) -> None:
+        """Fit the year filter to the events (showing all of them) and list the events for removal."""
         span = self.model.years()
         lo, hi = span if span else (1950, 2025)
-        hi = max(hi, lo + 1)
+        if lo == hi:  # a range slider needs two different ends
+            lo, hi = (lo, lo + 1) if lo < MAX_YEAR else (hi - 1, hi)
         with self.years.hold_trait_notifications():
             self.years.max, self.years.min = MAX_YEAR, MIN_YEAR
             self.years.value = (lo, hi)
@@ -243,20 +280,17 @@ class TimelineView(ComponentView):
         if not self.read_only:
             self.remove_pick.options = [(f"{e.date} — {e.title[:50]}", i) for i, e in enumerate(self.model.events)]
             self.remove_pick.value = None
-        self._redraw()
-        if save:
-            self.save()
+
+    def _shown(self) -> list[Event]:
+        shown = self.model.between(*self.years.value)
+        self.header.value = (f"<h3>{esc(self.model.title)}</h3>" + note(
+            f"Showing {len(shown)} of {len(self.model.events)} events. Hover over a point to see its source; "
+            "hollow points mark dates reconstructed for teaching."))
+        return shown
 
     def _redraw(self) -> None:
-        shown = self.model.between(*self.years.value)
-        n = len(self.model.events)
-        self.header.value = (f"<h3>{esc(self.model.title)}</h3>" + note(
-            f"Showing {len(shown)} of {n} events. Hover over a point to see its source; hollow points "
-            "mark dates reconstructed for teaching."))
+        shown = self._shown()
         with self.figure.batch_update():
-            for trace, basis in zip(self.figure.data, BASES):
-                picked = [(i, e) for i, e in enumerate(shown) if e.basis == basis]
-                trace.x = [e.date for _, e in picked]
-                trace.y = [1 + i % 4 for i, _ in picked]
-                trace.text = [e.title if len(e.title) <= 28 else e.title[:27] + "…" for _, e in picked]
-                trace.hovertext = [_hover(e) for _, e in picked]
+            self.figure.layout.xaxis.range = _x_range(*self.years.value)
+            for trace, data in zip(self.figure.data, _traces(shown)):
+                trace.update(**data)

@@ -22,7 +22,7 @@ if [ ! -x "$venv/bin/python" ]; then
   "$py" -m venv "$venv"
 fi
 
-want="$(cat "$root/pyproject.toml" | sha256sum | cut -c1-16)-${extra:-base}"
+want="$(cat "$root/pyproject.toml" "$root/course/config/lab-overrides.json" | sha256sum | cut -c1-16)-${extra:-base}"
 stamp="$venv/.clusterlab-stamp"
 have="$(cat "$stamp" 2>/dev/null || true)"
 # A "test" install contains the base install, so it also satisfies a plain start.
@@ -33,6 +33,14 @@ esac
 echo "Installing the course into .venv/ (first time takes about a minute) ..."
 spec="$root"
 [ -n "$extra" ] && spec="$root[$extra]"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec"
+log="$venv/install.log"
+if ! { "$venv/bin/python" -m pip install --disable-pip-version-check --upgrade pip \
+       && "$venv/bin/python" -m pip install --disable-pip-version-check -e "$spec"; } >"$log" 2>&1; then
+  tail -n 30 "$log" >&2
+  echo "Installing the course failed (full log: $log). Check the network connection to the package index and run this command again." >&2
+  exit 1
+fi
+# JupyterLab defaults for the course: no news or update pop-ups (the course works offline).
+mkdir -p "$venv/share/jupyter/lab/settings"
+cp "$root/course/config/lab-overrides.json" "$venv/share/jupyter/lab/settings/overrides.json"
 echo "$want" > "$stamp"

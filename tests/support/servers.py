@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -93,4 +94,44 @@ def start_voila(target: Path, log: Path, extra: list[str] | None = None) -> Serv
     ]
     server = Server(argv, f"http://127.0.0.1:{port}", log, cwd=target if target.is_dir() else target.parent)
     server.wait_ready("/")
+    return server
+
+
+_SERVE_EXTRA = (
+    "import json, sys\n"
+    "from pathlib import Path\n"
+    "from clusterlab.casestudies.dashboards import ServerOptions, serve\n"
+    "opts, extra = json.loads(sys.argv[1]), json.loads(sys.argv[2])\n"
+    "sys.exit(serve(ServerOptions(**opts), extra={k: Path(v) for k, v in extra.items()}))\n"
+)
+
+
+def start_dashboards(log: Path, *, preheat: bool = False, max_kernels: int | None = None,
+                     idle_timeout: int | None = None, extra: dict | None = None,
+                     timeout: float = 180) -> Server:
+    """`clusterlab dashboards` on a free loopback port (the public dashboard server).
+
+    Without ``extra`` this runs the real command line. ``extra`` ({address: notebook}) serves more
+    notebooks next to the dashboards, with the same configuration, through the Python API (the
+    command line cannot do that); the benchmark serves its trivial notebook this way.
+    """
+    port = free_port()
+    if extra:
+        opts = {"host": "127.0.0.1", "port": port, "preheat": preheat}
+        if max_kernels is not None:
+            opts["max_kernels"] = max_kernels
+        if idle_timeout is not None:
+            opts["idle_timeout"] = idle_timeout
+        argv = [sys.executable, "-c", _SERVE_EXTRA, json.dumps(opts),
+                json.dumps({k: str(v) for k, v in extra.items()})]
+    else:
+        argv = [str(BIN / "clusterlab"), "dashboards", "--host", "127.0.0.1", "--port", str(port)]
+        if preheat:
+            argv.append("--preheat")
+        if max_kernels is not None:
+            argv += ["--max-kernels", str(max_kernels)]
+        if idle_timeout is not None:
+            argv += ["--idle-timeout", str(idle_timeout)]
+    server = Server(argv, f"http://127.0.0.1:{port}", log, cwd=log.parent)
+    server.wait_ready("/voila/static/voila.js", timeout=timeout)
     return server

@@ -6,6 +6,7 @@ accepted, the model must survive a JSON round trip unchanged.
 
 import copy
 import json
+from types import SimpleNamespace
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -163,8 +164,8 @@ def test_valid_self_assessments_round_trip_and_count_correctly(name, values):
     assert sa.met_count() == expected
 
 
-dates = st.one_of(st.integers(900, 2300), st.dates().map(str), st.from_regex(r"[0-9]{4}(-[0-9]{2}){0,2}", fullmatch=True),
-                  json_like)
+dates = st.one_of(st.integers(900, 2300), st.dates().map(str),
+                  st.from_regex(r"[0-9]{4}(-[0-9]{2}){0,2}", fullmatch=True), json_like)
 EVENT = {"date": "1950", "title": "t", "detail": "d", "source": "s", "basis": "published"}
 
 
@@ -185,6 +186,17 @@ def test_timeline_from_dict(data):
     if tl is not None:
         round_trips(tl)
         assert [e.date for e in tl.events] == sorted(e.date for e in tl.events)
+
+
+@FUZZ
+@given(st.one_of(json_like, st.lists(st.one_of(near(EVENT), json_like), max_size=3)), st.booleans())
+def test_timeline_from_case(items, as_objects):
+    if as_objects and isinstance(items, list):
+        items = [SimpleNamespace(**i) if isinstance(i, dict) and all(k.isidentifier() for k in i) else i
+                 for i in items]
+    tl = works_or_explains(Timeline.from_case, SimpleNamespace(name="Case", timeline=items))
+    if tl is not None:
+        round_trips(tl)
 
 
 @FUZZ

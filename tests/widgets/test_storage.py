@@ -143,3 +143,57 @@ def test_saving_over_a_corrupt_file_sets_it_aside_first(work_folder):
     kept = list(work_folder.glob("k.corrupt-*.json"))
     assert len(kept) == 1 and kept[0].read_text() == "garbage"
     assert store.load() == {"v": 1}
+
+
+# -- views and saved work ------------------------------------------------------------------------
+from widget_samples import QUIZ  # noqa: E402
+
+from clusterlab.widgets import ConceptCheckView, LifecycleView, SelfAssessmentView, TimelineView  # noqa: E402
+
+VIEWS = {
+    "concept_check": lambda **kw: ConceptCheckView(QUIZ, **kw),
+    "self_assessment": lambda **kw: SelfAssessmentView(**kw),
+    "timeline": lambda **kw: TimelineView(**kw),
+    "lifecycle": lambda **kw: LifecycleView(**kw),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_every_view_reports_a_corrupt_save_file_and_keeps_it(name, work_folder, errors_of):
+    work_folder.mkdir(parents=True)
+    (work_folder / "saved.json").write_text("{half a file")
+    view = VIEWS[name](save_as="saved")
+    assert any("could not be read" in e and "not deleted" in e for e in errors_of(view))
+    kept = list(work_folder.glob("saved.corrupt-*.json"))
+    assert [p.read_text() for p in kept] == ["{half a file"]
+    view.save()
+    assert WorkStore("saved").load() == view.model.to_dict()
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_every_view_restores_from_the_backup_when_the_latest_file_is_broken(name, work_folder, errors_of):
+    first = VIEWS[name](save_as="saved")
+    first.save()
+    first.save()  # the backup now holds a good copy
+    WorkStore("saved").path.write_text("[broken")
+    view = VIEWS[name](save_as="saved")
+    assert view.model == first.model
+    assert any("restored from the backup" in e for e in errors_of(view))
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_every_view_shows_an_unusable_save_name_instead_of_raising(name, errors_of):
+    view = VIEWS[name](save_as="../outside")
+    assert view.store is None
+    assert any("will not be saved" in e for e in errors_of(view))
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_every_view_refuses_to_save_inside_the_course_checkout(name, tmp_path, monkeypatch, errors_of):
+    repo = tmp_path / "course"
+    (repo / "modules").mkdir(parents=True)
+    (repo / "pyproject.toml").write_text("")
+    monkeypatch.setenv("CLUSTERLAB_WORK_DIR", str(repo / "work"))
+    view = VIEWS[name](save_as="saved")
+    assert any("inside the course" in e for e in errors_of(view))
+    assert not (repo / "work").exists()

@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 import ipywidgets
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clusterlab.widgets import ComponentError, Event, Timeline, TimelineView, WorkStore, normalise_date
 
@@ -183,3 +185,13 @@ def test_view_of_an_empty_timeline():
     view = TimelineView()
     assert view.model.events == [] and view.years.disabled
     assert view.figure.data[0].x in (None, ())
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.integers(1000, 2200), min_size=0, max_size=5))
+def test_view_handles_any_valid_years_including_the_extremes(years):
+    events = [{"date": y, "title": f"event {i}", "source": "s"} for i, y in enumerate(years)]
+    view = TimelineView({"title": "t", "events": events})
+    assert len(view.figure.data[0].x or ()) == len(years)
+    lo, hi = view.years.value
+    assert all(lo <= y <= hi for y in years)

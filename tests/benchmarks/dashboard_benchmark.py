@@ -1,0 +1,215 @@
+"""Time-to-interactive of the public case dashboards, against a trivial Voila notebook.
+
+Not a test: a script that prints figures. It serves the dashboards exactly as ``clusterlab
+dashboards`` does (the same staging and configuration), with one extra page: a trivial notebook
+that shows one label (``trivial.ipynb`` next to this file). Headless Debian Chromium (Playwright)
+opens each page in a fresh browser context and records, in the page itself, the time from the
+start of the navigation to the first chart drawn (plotly's first drawn point; for the trivial
+notebook, its label). Each page is measured ``--runs`` times, interleaved, and the median reported:
+
+* cold: every view starts a kernel and runs the notebook;
+* pre-heated (``--preheat``): a kernel per notebook is kept ready with the notebook already run;
+  the script waits for the pool to be refilled before each view.
+
+It also reports the memory of the kernel behind each view (resident set size, after the page is
+drawn) and prints the ratios the course aims for: cold dashboard <= 1.5 x trivial notebook cold;
+pre-heated dashboard faster than the trivial notebook cold.
+
+Run from the repository folder:
+
+    .venv/bin/python tests/benchmarks/dashboard_benchmark.py --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from support.browser import chromium_page  # noqa: E402
+from support.servers import start_dashboards  # noqa: E402
+
+TRIVIAL = HERE / "trivial.ipynb"
+DASHBOARDS = ("igualada", "prato", "huddersfield")
+
+#: Recorded in the page: performance.now() (ms since navigation start) when the first chart is drawn.
+PROBE = """
+(() => {
+  const selector = %s;
+  const seen = () => {
+    if (window.__tti === undefined && document.querySelector(selector)) {
+      window.__tti = performance.now();
+    }
+  };
+  new MutationObserver(seen).observe(document, {childList: true, subtree: true});
+})();
+"""
+CHART = ".js-plotly-plot .scatterlayer .point"
+LABEL = ".widget-label"
+
+
+def isolate_home(root: Path) -> None:
+    """Jupyter, IPython and Chromium write into a temporary home, never the real one."""
+    for var, sub in {"JUPYTER_CONFIG_DIR": "jupyter-config", "JUPYTER_DATA_DIR": "jupyter-data",
+                     "JUPYTER_RUNTIME_DIR": "jupyter-runtime", "IPYTHONDIR": "ipython",
+                     "XDG_CONFIG_HOME": "xdg-config", "XDG_CACHE_HOME": "xdg-cache",
+                     "XDG_DATA_HOME": "xdg-data", "CLUSTERLAB_WORK_DIR": "clusterlab-work"}.items():
+        (root / sub).mkdir(parents=True, exist_ok=True)
+        os.environ[var] = str(root / sub)
+    os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
+
+
+def kernel_rss_mb(server_pid: int, kernel_id: str) -> float | None:
+    """Resident memory of the kernel process serving ``kernel_id`` (a child of the server)."""
+    import psutil
+
+    for child in psutil.Process(server_pid).children(recursive=True):
+        try:
+            if any(kernel_id in part for part in child.cmdline()):
+                return child.memory_info().rss / 2**20
+        except psutil.Error:
+            continue
+    return None
+
+
+def pool_filled(server, count_before: int, notebooks: int) -> int:
+    """Number of "pool is filled" lines in the log (one per notebook and refill)."""
+    return len(re.findall(r"Kernel pool of \S+ is filled", server.log_path.read_text(errors="replace")))
+
+
+def wait_pools(server, expected: int, timeout: float = 180) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        n = pool_filled(server, 0, 0)
+        if n >= expected:
+            return n
+        time.sleep(0.25)
+    raise TimeoutError(f"the kernel pools were not refilled in {timeout}s:\n{server.log()}")
+
+
+def view(browser, url: str, selector: str, timeout_ms: int = 180_000) -> tuple[float, str]:
+    """Open ``url`` in a fresh context; seconds from navigation start to ``selector``, and the kernel id."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.add_init_script(PROBE % json.dumps(selector))
+        page.goto(url, wait_until="commit", timeout=timeout_ms)
+        page.wait_for_function("() => window.__tti !== undefined", timeout=timeout_ms, polling=100)
+        tti = page.evaluate("() => window.__tti") / 1000
+        config = page.evaluate(
+            "() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
+        return tti, config.get("kernelId", "")
+    finally:
+        context.close()  # the page's unload shuts its kernel down
+
+
+def measure(mode: str, runs: int, targets: list[str], work: Path) -> dict:
+    preheat = mode == "preheated"
+    server = start_dashboards(work / f"server-{mode}.log", preheat=preheat,
+                              extra={"trivial": TRIVIAL}, max_kernels=0)
+    results: dict[str, dict[str, list]] = {t: {"tti": [], "rss": []} for t in targets}
+    try:
+        from playwright.sync_api import sync_playwright
+
+        from support.browser import CHROMIUM, FLAGS
+
+        notebooks = len(targets) + 1  # the landing page has a pool too
+        filled = wait_pools(server, notebooks) if preheat else 0
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+            for target in targets:  # warm-up: file caches, the browser's first start
+                view(browser, f"{server.url}/{target}", LABEL if target == "trivial" else CHART)
+                if preheat:
+                    filled = wait_pools(server, filled + 1)
+                time.sleep(1)
+            for r in range(runs):
+                for target in targets:
+                    selector = LABEL if target == "trivial" else CHART
+                    tti, kernel_id = view(browser, f"{server.url}/{target}", selector)
+                    results[target]["tti"].append(tti)
+                    print(f"  {mode:10s} run {r + 1}/{runs} {target:13s} {tti:6.2f} s", flush=True)
+                    if preheat:
+                        filled = wait_pools(server, filled + 1)
+                    time.sleep(1.5)  # let the previous kernel shut down
+            # memory: one view each, kept open while the kernel's memory is read
+            for target in targets:
+                context = browser.new_context()
+                page = context.new_page()
+                page.add_init_script(PROBE % json.dumps(LABEL if target == "trivial" else CHART))
+                page.goto(f"{server.url}/{target}", wait_until="commit", timeout=180_000)
+                page.wait_for_function("() => window.__tti !== undefined", timeout=180_000)
+                time.sleep(2)
+                kid = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data')"
+                                    ".textContent).kernelId")
+                results[target]["rss"].append(kernel_rss_mb(server.proc.pid, kid))
+                context.close()
+                if preheat:
+                    filled = wait_pools(server, filled + 1)
+            browser.close()
+    finally:
+        server.stop()
+    return results
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="views per page and mode (default 5)")
+    parser.add_argument("--dashboards", default=",".join(DASHBOARDS),
+                        help="comma-separated dashboards to measure (default: all three)")
+    parser.add_argument("--no-preheat", action="store_true", help="measure cold views only")
+    parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="clusterlab-benchmark-"))
+    isolate_home(work / "home")
+    targets = ["trivial"] + [d for d in args.dashboards.split(",") if d]
+    modes = ["cold"] + ([] if args.no_preheat else ["preheated"])
+    cpus = os.cpu_count()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"Dashboard time-to-interactive: {args.runs} runs per page, {cpus} CPUs, load {load:.2f}")
+    raw = {mode: measure(mode, args.runs, targets, work) for mode in modes}
+
+    def med(values):
+        values = [v for v in values if v is not None]
+        return statistics.median(values) if values else float("nan")
+
+    print("\nmedian time from navigation to first chart drawn (s), and kernel memory (RSS, MB)")
+    print(f"{'page':14s}" + "".join(f"{m + ' median':>18s}{'min-max':>13s}" for m in modes) + f"{'kernel RSS':>12s}")
+    for t in targets:
+        line = f"{t:14s}"
+        for m in modes:
+            v = raw[m][t]["tti"]
+            line += f"{med(v):18.2f}{f'{min(v):.2f}-{max(v):.2f}':>13s}"
+        line += f"{med(raw['cold'][t]['rss']):12.0f}"
+        print(line)
+    base = med(raw["cold"]["trivial"]["tti"])
+    print("\nratios to the trivial notebook, cold (goal: cold <= 1.5; pre-heated < 1.0)")
+    ok = True
+    for t in targets[1:]:
+        cold = med(raw["cold"][t]["tti"]) / base
+        line = f"  {t:13s} cold {cold:5.2f}"
+        ok &= cold <= 1.5
+        if "preheated" in raw:
+            hot = med(raw["preheated"][t]["tti"]) / base
+            line += f"   pre-heated {hot:5.2f}"
+            ok &= hot < 1.0
+        print(line)
+    print("goals met" if ok else "goals NOT met")
+    if args.json:
+        args.json.write_text(json.dumps({"runs": args.runs, "cpus": cpus, "load": load, "raw": raw}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
