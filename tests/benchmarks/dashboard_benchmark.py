@@ -27,7 +27,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -83,15 +82,16 @@ def kernel_rss_mb(server_pid: int, kernel_id: str) -> float | None:
     return None
 
 
-def pool_filled(server, count_before: int, notebooks: int) -> int:
-    """Number of "pool is filled" lines in the log (one per notebook and refill)."""
+def pools_filled(server) -> int:
+    """How often the server logged that a kernel pool is full (once per notebook and per refill)."""
     return len(re.findall(r"Kernel pool of \S+ is filled", server.log_path.read_text(errors="replace")))
 
 
 def wait_pools(server, expected: int, timeout: float = 180) -> int:
+    """Wait until the pools have been (re)filled ``expected`` times in all."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        n = pool_filled(server, 0, 0)
+        n = pools_filled(server)
         if n >= expected:
             return n
         time.sleep(0.25)

@@ -4,6 +4,8 @@ import json
 
 import ipywidgets
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clusterlab.widgets import INDICATORS, ComponentError, SelfAssessment, SelfAssessmentView, WorkStore
 
@@ -191,3 +193,16 @@ def test_view_given_a_wrong_model_type_shows_the_problem(errors_of):
     view = SelfAssessmentView(model=42)
     assert isinstance(view.model, SelfAssessment)
     assert any("needs a SelfAssessment" in e for e in errors_of(view))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.fixed_dictionaries({}, optional={
+    i.id: (st.integers(int(i.min), int(i.max)) if i.whole else st.floats(i.min, i.max)) for i in INDICATORS}))
+def test_view_shows_any_valid_assessment(values):
+    view = SelfAssessmentView({"name": "x", "values": values})
+    colours = view.figure.data[0].marker.color
+    for k, ind in enumerate(INDICATORS):
+        expected = "#9e9e9e" if ind.id not in values else ("#2e7d32" if ind.meets(values[ind.id]) else "#c62828")
+        assert colours[k] == expected
+        if ind.id in values:
+            assert view.sliders[ind.id].value == pytest.approx(values[ind.id])

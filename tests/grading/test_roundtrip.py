@@ -1,0 +1,216 @@
+"""End to end with real nbgrader: release, autograde good and hostile submissions, re-run, feedback, export."""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from clusterlab.grading.autograde import autograde
+from clusterlab.grading.feedback import strip_hidden
+from clusterlab.grading.nbconfig import ASSIGNMENTS, COURSE_ID
+from clusterlab.grading.workflow import feedback
+
+from .helpers import answers, cell, grade_id, submit
+
+pytestmark = pytest.mark.slow
+IND, CLU, MOD = "industry-document", "cluster-document", "module-1-check"
+CELL_TIMEOUT = 5
+
+PARTIAL_SUPPLY = '''SUPPLY = [
+    {"level": "international", "figure": "employment", "value": 410000, "unit": "employees", "year": 2021, "source": "EU statistics"},
+    {"level": "national", "figure": "employment", "value": 95000, "unit": "employees", "year": 2021, "source": "national statistics"},
+]'''
+
+
+def dump(root):
+    """Every score of the gradebook, to compare before and after a re-run."""
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+        rows = []
+        for assignment in gb.assignments:
+            for submission in assignment.submissions:
+                for notebook in submission.notebooks:
+                    rows += [(assignment.name, submission.student.id, g.name, g.auto_score, g.manual_score,
+                              g.needs_manual_grade) for g in notebook.grades]
+        return sorted(rows, key=str)
+
+
+def auto_scores(root, assignment, student):
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+        sub = gb.find_submission(assignment, student)
+        return {g.name: g.auto_score for nb in sub.notebooks for g in nb.grades
+                if g.cell.cell_type == "code"}
+
+
+@pytest.fixture(scope="module")
+def graded(released_course, tmp_path_factory):
+    root = released_course
+    full = {a: answers(root, a) for a in ASSIGNMENTS}
+    example_csv = (root / "examples" / CLU / "actors.csv").read_text()
+    escape = tmp_path_factory.mktemp("outside") / "escaped.txt"
+    for assignment in ASSIGNMENTS:
+        submit(root, assignment, "solution", fill=full[assignment], csv=example_csv if assignment == CLU else None)
+        submit(root, assignment, "untouched")
+    submit(root, IND, "partial", fill={k: full[IND][k] for k in ("reference-answer", "value-chain-answer")}
+           | {"supply-answer": PARTIAL_SUPPLY})
+    submit(root, MOD, "partial", fill={
+        "q1-answer": 'Q1 = {"a": "cluster", "b": "initiative", "c": "initiative"}',
+        "q2-answer": 'Q2 = {"A", "C", "D"}', "q3-answer": "Q3 = 0.6", "q4-answer": 'Q4 = ["North"]'})
+    hostile = {
+        "loop": full[IND]["reference-answer"] + "\nwhile True:\n    pass",
+        "memory": full[IND]["reference-answer"] + "\nblob = bytearray(10 * 1024 ** 3)",
+        "network": "import socket\nsocket.create_connection(('192.0.2.10', 80), timeout=3)\n" + full[IND]["reference-answer"],
+        "escape": f"open({str(escape)!r}, 'w').write('x')\n" + full[IND]["reference-answer"],
+        "escape-course": "open('../../../gradebook.db', 'w').write('x')\n" + full[IND]["reference-answer"],
+    }
+    for student, code in hostile.items():
+        submit(root, IND, student, fill=full[IND] | {"reference-answer": code})
+
+    def edit_locked(nb):
+        cell(nb, "intro").source += "\nI changed this."
+        cell(nb, "supply-levels").source = "pass"
+
+    def delete_test(nb):
+        nb.cells.remove(cell(nb, "lq-value"))
+
+    def duplicate(nb):
+        nb.cells.append(nbformat.from_dict(dict(cell(nb, "supply-answer"))))
+
+    submit(root, IND, "edited", fill=full[IND], edit=edit_locked)
+    submit(root, IND, "deleted", fill=full[IND], edit=delete_test)
+    submit(root, IND, "duplicated", fill=full[IND], edit=duplicate)
+    submit(root, IND, "not-json", raw='{"cells": [ this is not json')
+    submit(root, IND, "stubborn", fill=full[IND] | {"reference-answer": full[IND]["reference-answer"] +
+           "\nwhile True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass"})
+    results = {}
+    for assignment in ASSIGNMENTS:
+        results[assignment] = autograde(root, assignment, jobs=2, cell_timeout=CELL_TIMEOUT,
+                                        submission_timeout=40)
+    return root, results, escape
+
+
+def test_solution_gets_full_marks(graded):
+    root, results, _ = graded
+    for assignment in ASSIGNMENTS:
+        scores = auto_scores(root, assignment, "solution")
+        nb = nbformat.read(root / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+        points = {grade_id(c): c.metadata.nbgrader["points"] for c in nb.cells
+                  if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
+        assert scores == points, assignment
+        assert results[assignment]["solution"].status == "graded"
+
+
+def test_untouched_release_gets_zero(graded):
+    root, results, _ = graded
+    for assignment in ASSIGNMENTS:
+        assert set(auto_scores(root, assignment, "untouched").values()) == {0.0}
+        assert results[assignment]["untouched"].status == "graded"
+
+
+def test_partial_scores_are_exact(graded):
+    root, _, _ = graded
+    ind = auto_scores(root, IND, "partial")
+    assert sum(ind.values()) == 6
+    assert ind["supply-levels"] == 0 and ind["supply-structure"] == 1 and ind["supply-sources"] == 1
+    mod = auto_scores(root, MOD, "partial")
+    assert mod == {"q1-a": 1, "q1-b": 1, "q1-c": 0, "q2-partly": 1, "q2-fully": 0, "q3": 2, "q4": 0}
+
+
+@pytest.mark.parametrize("student, status, reason, score", [
+    ("loop", "flagged", f"ran longer than {CELL_TIMEOUT} s", 11),
+    ("memory", "flagged", "needed more memory", 11),
+    ("network", "flagged", "blocked: opening a network connection", 11),
+    ("escape", "flagged", "blocked: writing a file outside", 11),
+    ("escape-course", "flagged", "blocked: writing a file outside", 11),
+    ("edited", "flagged", "the test cell 'supply-levels' was changed", 11),
+    ("deleted", "rejected", "the test cell 'lq-value' was deleted", 0),
+    ("duplicated", "rejected", "duplicated cell ids: supply-answer", 0),
+    ("not-json", "rejected", "not valid notebook JSON", 0),
+    ("stubborn", "failed", "stopped after 40 s", 0),
+])
+def test_bad_submissions_are_flagged(graded, student, status, reason, score):
+    root, results, escape = graded
+    outcome = results[IND][student]
+    assert outcome.status == status
+    assert any(reason in r for r in outcome.reasons), outcome.reasons
+    assert outcome.score == score
+    assert not escape.exists()
+    assert (root / "gradebook.db").read_bytes()[:15] == b"SQLite format 3"
+
+
+def test_report_lists_every_submission(graded):
+    root, results, _ = graded
+    with open(root / "reports" / f"autograde-{IND}.csv", encoding="utf-8") as handle:
+        rows = {r["student"]: r for r in csv.DictReader(handle)}
+    assert set(rows) == set(results[IND])
+    assert "not valid notebook JSON" in rows["not-json"]["reasons"]
+
+
+def test_rerun_changes_nothing(graded):
+    root, _, _ = graded
+    before = dump(root)
+    assert autograde(root, IND, jobs=2, cell_timeout=CELL_TIMEOUT) == {}  # nothing new: skipped
+    again = autograde(root, IND, students=["solution", "partial", "not-json"], jobs=2,
+                      cell_timeout=CELL_TIMEOUT, force=True)
+    assert {s: o.status for s, o in again.items()} == {"solution": "graded", "partial": "graded",
+                                                       "not-json": "rejected"}
+    assert dump(root) == before
+
+
+def _text(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_release_has_no_solution_and_no_hidden_test(released_course):
+    for assignment in ASSIGNMENTS:
+        source = nbformat.read(released_course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+        released = (released_course / "release" / assignment / f"{assignment}.ipynb").read_text()
+        assert "BEGIN SOLUTION" not in released and "HIDDEN TESTS" not in released
+        for c in source.cells:
+            hidden = strip_hidden(c.source)[1]
+            solution = re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", c.source, re.S)
+            lines = hidden + [ln.strip() for s in solution for ln in s.splitlines() if len(ln.strip()) > 12]
+            if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution"):
+                lines += [ln.strip() for ln in c.source.splitlines() if len(ln.strip()) > 12]
+            for line in lines:
+                assert line not in released, (assignment, line)
+
+
+def test_feedback_hides_hidden_tests(graded):
+    root, _, _ = graded
+    for assignment in (IND, MOD):
+        feedback(root, assignment)
+    source_hidden = []
+    for assignment in (IND, MOD):
+        nb = nbformat.read(root / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+        released = (root / "release" / assignment / f"{assignment}.ipynb").read_text()
+        source_hidden += [ln for c in nb.cells for ln in strip_hidden(c.source)[1] if ln not in released]
+    pages = sorted((root / "feedback").glob("*/*/*.html"))
+    assert len(pages) >= 6
+    for page in pages:
+        text = _text(page.read_text(encoding="utf-8"))
+        assert "Traceback" not in text or "HIDDEN" not in text
+        for line in source_hidden:
+            assert line not in text, (page, line)
+    partial = _text((root / "feedback" / "partial" / MOD / f"{MOD}.html").read_text())
+    assert "Question 1" in partial and "Not yet right" not in partial
+
+
+def test_export_per_part(graded, tmp_path):
+    from clusterlab.cli import main
+
+    root, _, _ = graded
+    out = tmp_path / "parts.csv"
+    assert main(["grade", "export", "--course", str(root), "--output", str(out),
+                 "--summary", str(tmp_path / "summary.csv")]) == 0
+    with open(out, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    partial = [r for r in rows if r["student"] == "partial" and r["assignment"] == IND and r["kind"] == "auto"]
+    assert sum(float(r["score"]) for r in partial) == 6
+    assert {r["part"] for r in partial} >= {"Industry supply", "Location quotient", "Reference industry"}
+    assert {r["status"] for r in rows if r["student"] == "not-json" and r["assignment"] == IND} == {"rejected"}
+    assert (tmp_path / "summary.csv").read_text().startswith("assignment")
