@@ -37,6 +37,9 @@ DASHBOARDS: dict[str, tuple[str, str]] = {
 
 TEMPLATE = "clusterlab"
 
+#: Set in the server's environment (hence its kernels'): charts load plotly from the server.
+PLOTLY_BUNDLE_ENV = "CLUSTERLAB_SERVED_PLOTLY"
+
 #: Voila's "lab" template, without the two Font Awesome stylesheets it fetches from a CDN (the
 #: page's own bundle already carries Font Awesome 5, so icons still show) and without the
 #: mermaid loader (which would fetch mermaid from a CDN when a diagram is present).
@@ -190,6 +193,9 @@ def serve(options: ServerOptions, extra: dict[str, Path] | None = None) -> int:
     from .public_server import PublicVoila
 
     staged = stage(extra=extra)
+    # The kernels inherit the server's environment: this tells the dashboards to draw their charts
+    # with the plotly bundle the server serves (see story.use_served_plotly_bundle).
+    os.environ[PLOTLY_BUNDLE_ENV] = "1"
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(staged.data), os.environ.get("JUPYTER_PATH", "")) if p
     )

@@ -48,12 +48,16 @@ log = logging.getLogger(__name__)
 KERNEL_ID = r"(?P<kernel_id>\w+-\w+-\w+-\w+-\w+)"
 
 #: The JupyterLab extensions a dashboard page loads (and the only ones whose files are served).
+#: Not jupyterlab-plotly: it renders static plotly outputs and loads 4.8 MB of script on every
+#: page, while the charts are FigureWidgets, which anywidget draws with plotly's own bundle.
 PAGE_EXTENSIONS = (
     "@jupyter-widgets/jupyterlab-manager",
     "@voila-dashboards/widgets-manager8",
     "anywidget",
-    "jupyterlab-plotly",
 )
+
+#: Where the page fetches plotly's widget bundle (see :func:`plotly_bundle`), under ``<base>voila/``.
+PLOTLY_BUNDLE_ROUTE = "clusterlab/plotly-widget-{version}.js"
 
 #: Comm targets a page may open in its kernel: ipywidgets' control channel and its widgets.
 COMM_TARGETS = frozenset({"jupyter.widget.control", "jupyter.widget"})
@@ -231,6 +235,39 @@ class PublicThemesHandler(PlainErrors, ThemesHandler):
         return super().parse_url_path(_clean_relative(url_path))
 
 
+def plotly_bundle() -> tuple[str, str]:
+    """(version, path) of plotly's FigureWidget bundle, without importing plotly."""
+    import importlib.metadata
+    import importlib.util
+
+    spec = importlib.util.find_spec("plotly")
+    folder = list(spec.submodule_search_locations)[0]
+    return importlib.metadata.version("plotly"), os.path.join(folder, "package_data", "widgetbundle.js")
+
+
+class PlotlyBundleHandler(PlainErrors, tornado.web.StaticFileHandler):
+    """plotly's FigureWidget script, served once for every chart of a page (and cached by the browser).
+
+    Each FigureWidget otherwise carries this 4.9 MB script in its widget state, so the page
+    receives and evaluates it once per chart. The dashboard kernels point their FigureWidgets here
+    instead (see ``clusterlab.casestudies.story``); the URL names the plotly version, so the file
+    may be cached for long.
+    """
+
+    def initialize(self, path: str, filename: str, version: str):
+        self.filename, self.version = filename, version
+        super().initialize(path=path)
+
+    def parse_url_path(self, url_path: str) -> str:
+        if url_path != self.version:
+            raise tornado.web.HTTPError(404)
+        return self.filename
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "public, max-age=31536000, immutable")
+        self.set_header("Content-Type", "text/javascript; charset=UTF-8")
+
+
 def visitor_kernels(kernel_manager) -> int:
     """Kernels that serve visitors: every running kernel but the pre-heated ones waiting in a pool."""
     running = len(kernel_manager.list_kernel_ids())
@@ -342,6 +379,10 @@ class PublicVoila(Voila):
             (url_path_join(base, r"/voila/labextensions/(.*)"), PageExtensionsHandler,
              {"path": labextensions, "no_cache_paths": ["/"], "extensions": list(self.page_extensions)}),
         ]
+        version, bundle = plotly_bundle()
+        handlers.append((url_path_join(base, r"/voila/clusterlab/plotly-widget-(.*)\.js"), PlotlyBundleHandler,
+                         {"path": os.path.dirname(bundle), "filename": os.path.basename(bundle),
+                          "version": version}))
         if vc.preheat_kernel:
             handlers.append((url_path_join(base, rf"/voila/query/{KERNEL_ID}"), RequestInfoSocketHandler))
         for address, notebook in self.dashboards.items():

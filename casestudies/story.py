@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import os
 
 from IPython.display import HTML
 
@@ -215,6 +216,35 @@ def sync_figures(widget) -> None:
         stack.extend(getattr(item, "children", ()) or ())
 
 
+#: The FigureWidget script of a chart when served by ``clusterlab dashboards``: a few lines that
+#: import plotly's bundle from the server (evaluated once per page, cached by the browser) instead
+#: of 4.9 MB of script carried in the state of every chart. ``{version}`` is plotly's version.
+SERVED_PLOTLY_ESM = """\
+const base = (document.body && document.body.dataset.baseUrl) || "/voila/";
+const url = new URL(base + "clusterlab/plotly-widget-{version}.js", window.location.href).href;
+const mod = await import(url);
+export const FigureModel = mod.FigureModel;
+export const FigureView = mod.FigureView;
+export default mod.default;
+"""
+
+
+def use_served_plotly_bundle() -> bool:
+    """Under ``clusterlab dashboards``, make new FigureWidgets load plotly from the server.
+
+    Does nothing elsewhere (JupyterLab, nbval), where the charts keep plotly's own script.
+    """
+    from .dashboards import PLOTLY_BUNDLE_ENV
+
+    if os.environ.get(PLOTLY_BUNDLE_ENV) != "1":
+        return False
+    import plotly
+    from plotly.basewidget import BaseFigureWidget
+
+    BaseFigureWidget._esm = SERVED_PLOTLY_ESM.replace("{version}", plotly.__version__)
+    return True
+
+
 def find_component(section: str):
     """``(view class, model class)`` of a section's component, or ``None`` while it does not exist."""
     module, view_name, model_name = COMPONENTS[section]
@@ -314,6 +344,7 @@ class CaseStory:
             # named in COMPONENTS[section], as View(Model.from_case(case), read_only=True).
             return Placeholder(title, COMPONENTS[section][1], fallback())
         view, model = found
+        use_served_plotly_bundle()
         try:
             shown = view(model.from_case(self.case), read_only=True)
             sync_figures(getattr(shown, "widget", None))

@@ -193,6 +193,8 @@ def _failure(answer: dict) -> str:
     if answer.get("limit_exceeded") or error.startswith("stopped after"):
         return error
     log = answer.get("log") or ""
+    if "became unresponsive" in log or "CellTimeoutError" in log:
+        return "a cell could not be stopped after its time limit: the kernel stopped responding"
     if "DeadKernelError" in error or "Kernel died" in error or "kernel died" in log.lower():
         return "the kernel stopped while grading (too much memory or CPU time)"
     last = error.splitlines()[-1] if error else "unknown error"

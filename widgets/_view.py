@@ -54,6 +54,12 @@ class ErrorBox:
 class ComponentView:
     """Base of the views: resolves the model, loads and saves work, and reports errors in the widget.
 
+    ``model`` may be a model, a dictionary that ``from_dict`` accepts, or None for a default.
+    ``save_as`` names the saved work (letters, digits, '-' and '_'): when it is given, work saved
+    earlier under that name is loaded on creation and replaces ``model``, and every change is saved.
+    ``read_only`` disables the controls and never saves. Problems appear in ``self.error.widget``
+    (an ``ipywidgets.HTML`` with CSS class ``clusterlab-error``), never as a traceback.
+
     Subclasses set ``model_class``, may override ``_default_model`` and ``_merge_saved``, build
     their controls after calling ``super().__init__`` and put the root widget in ``self.widget``.
     """

@@ -185,13 +185,42 @@ def _hover(e: Event) -> str:
             + ("<br>(date reconstructed for teaching)" if e.basis == "reconstructed" else ""))
 
 
-def _traces(shown: list[Event]) -> list[dict]:
+LEVELS = 8  # rows on which labels are stacked so that they do not overlap
+
+
+def _label(e: Event) -> str:
+    return e.title if len(e.title) <= 24 else e.title[:23] + "…"
+
+
+def _levels(shown: list[Event], lo: int, hi: int) -> list[tuple[int, bool]]:
+    """A row (1 to LEVELS) per event, so that neighbouring labels sit on different rows.
+
+    Where no row has room, the event still gets a point but no label (its hover text remains).
+    """
+    span = (hi - lo) + 2 * max(1.0, 0.12 * (hi - lo))
+    years_per_px = span / 800  # about 800 pixels of plot width
+    row_end = [float("-inf")] * (LEVELS + 1)
+    rows = []
+    for e in shown:
+        x = e.year + (int(e.date[5:7]) - 1) / 12 if len(e.date) > 4 else e.year
+        half = (len(_label(e)) * 7 + 12) * years_per_px / 2
+        free = [r for r in range(1, LEVELS + 1) if row_end[r] <= x - half]
+        if free:
+            row_end[free[0]] = x + half
+            rows.append((free[0], True))
+        else:
+            rows.append((1 + len(rows) % LEVELS, False))
+    return rows
+
+
+def _traces(shown: list[Event], lo: int, hi: int) -> list[dict]:
     """Data for the two traces (published, reconstructed) showing ``shown``."""
+    rows = _levels(shown, lo, hi)
     out = []
     for basis in BASES:
-        picked = [(i, e) for i, e in enumerate(shown) if e.basis == basis]
-        out.append(dict(x=[e.date for _, e in picked], y=[1 + i % 4 for i, _ in picked],
-                        text=[e.title if len(e.title) <= 28 else e.title[:27] + "…" for _, e in picked],
+        picked = [(row, e) for row, e in zip(rows, shown) if e.basis == basis]
+        out.append(dict(x=[e.date for _, e in picked], y=[row for (row, _), _ in picked],
+                        text=[_label(e) if labelled else "" for (_, labelled), e in picked],
                         hovertext=[_hover(e) for _, e in picked]))
     return out
 
@@ -223,11 +252,11 @@ class TimelineView(ComponentView):
             data=[go.Scatter(name=b, mode="markers+text", textposition="top center", hoverinfo="text",
                              marker=dict(size=12, color=HIGHLIGHT, symbol="circle" if b == "published"
                                          else "circle-open", line=dict(width=2, color=HIGHLIGHT)), **trace)
-                  for b, trace in zip(BASES, _traces(shown))],
-            layout=go.Layout(height=360, margin=dict(l=20, r=20, t=20, b=40), showlegend=True,
+                  for b, trace in zip(BASES, _traces(shown, *self.years.value))],
+            layout=go.Layout(height=440, margin=dict(l=20, r=20, t=20, b=40), showlegend=True,
                              legend=dict(orientation="h", y=-0.15),
                              xaxis=dict(type="date", title="date", range=_x_range(*self.years.value)),
-                             yaxis=dict(visible=False, range=[0, 5.5])))
+                             yaxis=dict(visible=False, range=[0.5, LEVELS + 0.9])))
         parts[2] = self.figure
         self.widget = w.VBox(parts)
         self.widget.add_class("clusterlab-timeline")
@@ -285,12 +314,13 @@ class TimelineView(ComponentView):
         shown = self.model.between(*self.years.value)
         self.header.value = (f"<h3>{esc(self.model.title)}</h3>" + note(
             f"Showing {len(shown)} of {len(self.model.events)} events. Hover over a point to see its source; "
-            "hollow points mark dates reconstructed for teaching."))
+            "hollow points mark dates reconstructed for teaching. Where labels would overlap they are left "
+            "out: narrow the years to see them."))
         return shown
 
     def _redraw(self) -> None:
         shown = self._shown()
         with self.figure.batch_update():
             self.figure.layout.xaxis.range = _x_range(*self.years.value)
-            for trace, data in zip(self.figure.data, _traces(shown)):
+            for trace, data in zip(self.figure.data, _traces(shown, *self.years.value)):
                 trace.update(**data)

@@ -123,14 +123,15 @@ def test_partial_scores_are_exact(graded):
 @pytest.mark.parametrize("student, status, reason, score", [
     ("loop", "flagged", f"ran longer than {CELL_TIMEOUT} s", 11),
     ("memory", "flagged", "needed more memory", 11),
-    ("network", "flagged", "blocked: opening a network connection", 11),
-    ("escape", "flagged", "blocked: writing a file outside", 11),
-    ("escape-course", "flagged", "blocked: writing a file outside", 11),
+    # the blocked action comes first in its cell, so that cell's answer is lost (2 points)
+    ("network", "flagged", "blocked: opening a network connection", 9),
+    ("escape", "flagged", "blocked: writing a file outside", 9),
+    ("escape-course", "flagged", "blocked: writing a file outside", 9),
     ("edited", "flagged", "the test cell 'supply-levels' was changed", 11),
     ("deleted", "rejected", "the test cell 'lq-value' was deleted", 0),
     ("duplicated", "rejected", "duplicated cell ids: supply-answer", 0),
     ("not-json", "rejected", "not valid notebook JSON", 0),
-    ("stubborn", "failed", "stopped after 40 s", 0),
+    ("stubborn", "failed", "could not be stopped", 0),
 ])
 def test_bad_submissions_are_flagged(graded, student, status, reason, score):
     root, results, escape = graded
@@ -173,7 +174,9 @@ def test_release_has_no_solution_and_no_hidden_test(released_course):
         for c in source.cells:
             hidden = strip_hidden(c.source)[1]
             solution = re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", c.source, re.S)
-            lines = hidden + [ln.strip() for s in solution for ln in s.splitlines() if len(ln.strip()) > 12]
+            given = re.sub(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", "", c.source, flags=re.S)
+            lines = hidden + [ln.strip() for s in solution for ln in s.splitlines()
+                              if len(ln.strip()) > 12 and ln.strip() not in given]
             if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution"):
                 lines += [ln.strip() for ln in c.source.splitlines() if len(ln.strip()) > 12]
             for line in lines:
@@ -214,3 +217,15 @@ def test_export_per_part(graded, tmp_path):
     assert {r["part"] for r in partial} >= {"Industry supply", "Location quotient", "Reference industry"}
     assert {r["status"] for r in rows if r["student"] == "not-json" and r["assignment"] == IND} == {"rejected"}
     assert (tmp_path / "summary.csv").read_text().startswith("assignment")
+
+
+def test_submission_time_limit_costs_only_that_submission(graded):
+    root, _, _ = graded
+    before = dump(root)
+    limited = autograde(root, MOD, students=["solution", "partial"], jobs=2, cell_timeout=CELL_TIMEOUT,
+                        submission_timeout=1, force=True)
+    assert {o.status for o in limited.values()} == {"failed"}
+    assert all("stopped after 1 s" in o.reasons[0] for o in limited.values())
+    restored = autograde(root, MOD, students=["solution", "partial"], jobs=2, cell_timeout=CELL_TIMEOUT, force=True)
+    assert {o.status for o in restored.values()} == {"graded"}
+    assert dump(root) == before

@@ -195,3 +195,14 @@ def test_view_handles_any_valid_years_including_the_extremes(years):
     assert len(view.figure.data[0].x or ()) == len(years)
     lo, hi = view.years.value
     assert all(lo <= y <= hi for y in years)
+
+
+def test_close_events_get_labels_on_different_rows_and_crowded_ones_keep_their_hover():
+    close = [{"date": d, "title": t, "source": "s"} for d, t in [("1990", "first"), ("1991", "second"), ("2020", "x")]]
+    view = TimelineView({"title": "t", "events": close})
+    assert view.figure.data[0].y == (1, 2, 1) and all(view.figure.data[0].text)
+    crowded = [{"date": "1990", "title": f"event number {i}", "source": "s"} for i in range(12)]
+    view = TimelineView({"title": "t", "events": crowded})
+    texts = view.figure.data[0].text
+    assert texts.count("") == 12 - 8 and len(view.figure.data[0].hovertext) == 12
+    assert "overlap" in view.header.value
