@@ -53,6 +53,14 @@ _INDEX_TEMPLATE = """\
   #rendered_cells { max-width: 1180px; margin: 0 auto; }
   .jp-Cell { padding-left: 12px; padding-right: 12px; }
 </style>
+{%- if nb.metadata.get("clusterlab", {}).get("charts") %}
+<script>
+  // Fetch and run plotly's chart script while the server still runs the notebook (a classic
+  // script runs at once; a module script would wait for the whole page): the charts import the
+  // same URL later and find it ready.
+  import("{{ resources.base_url }}voila/clusterlab/plotly-widget-@PLOTLY_VERSION@.js").catch(() => {});
+</script>
+{%- endif %}
 {%- endblock notebook_css -%}
 {%- block html_head_js_mermaidjs -%}
 {%- endblock html_head_js_mermaidjs -%}
@@ -87,8 +95,11 @@ def dashboard_sources() -> dict[str, Path]:
     return {address: CASES_DIR / rel for address, (rel, _) in DASHBOARDS.items()}
 
 
-def _clean_notebook(src: Path, title: str) -> str:
-    """The notebook without outputs and execution counts, titled for the browser tab."""
+def _clean_notebook(src: Path, title: str, charts: bool = False) -> str:
+    """The notebook without outputs and execution counts, titled for the browser tab.
+
+    ``charts`` marks a page with plotly charts: its template starts loading plotly at once.
+    """
     nb = json.loads(src.read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "code":
@@ -97,6 +108,7 @@ def _clean_notebook(src: Path, title: str) -> str:
     metadata = nb.setdefault("metadata", {})
     metadata["title"] = title
     metadata.pop("voila", None)  # no per-notebook template or theme
+    metadata["clusterlab"] = {"charts": bool(charts)}
     return json.dumps(nb, indent=1, ensure_ascii=False)
 
 
@@ -122,16 +134,24 @@ def stage(dest: Path | None = None, extra: dict[str, Path] | None = None) -> Sta
             missing.append(str(src))
             continue
         name = f"{address or 'index'}.ipynb"
-        (site / name).write_text(_clean_notebook(src, title), encoding="utf-8")
+        charts = address in DASHBOARDS and address != ""
+        (site / name).write_text(_clean_notebook(src, title, charts), encoding="utf-8")
         served[address] = name
     if missing:
         raise FileNotFoundError("dashboard notebook(s) missing: " + ", ".join(missing))
     template = data / "voila" / "templates" / TEMPLATE
     template.mkdir(parents=True, exist_ok=True)
     (template / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
-    (template / "index.html.j2").write_text(_INDEX_TEMPLATE, encoding="utf-8")
+    (template / "index.html.j2").write_text(
+        _INDEX_TEMPLATE.replace("@PLOTLY_VERSION@", _plotly_version()), encoding="utf-8")
     (root / "runtime").mkdir(exist_ok=True)
     return Staged(root=root, site=site, data=data, dashboards=served)
+
+
+def _plotly_version() -> str:
+    import importlib.metadata
+
+    return importlib.metadata.version("plotly")
 
 
 def voila_config(options: ServerOptions, staged: Staged):

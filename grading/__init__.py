@@ -1,0 +1,10 @@
+"""Grading for the cluster development course: the nbgrader course and the checks of trainees' work.
+
+- ``checks``: ``check_document(globals())`` (the trainee's self-check) and ``require(...)`` (used by the
+  graded test cells); the rules live in ``rules_industry``, ``rules_cluster`` and ``rules_module1``.
+- ``metrics.location_quotient``; ``database.load_actors`` (the cluster database); ``rubric``.
+- The instructor's workflow (``clusterlab grade ...``): ``workflow`` (release, collect, feedback),
+  ``autograde`` (parallel and sandboxed: ``pool``, ``worker``, ``sandbox``, ``sandbox_kernel``,
+  ``isolation``, ``prevalidate``, ``outcomes``), ``feedback`` (no hidden tests), ``export``.
+- ``course/``: the nbgrader course directory (``source/`` assignments, ``nbgrader_config.py``).
+"""

@@ -28,6 +28,7 @@ from .nbconfig import COURSE_ID, DEFAULT_CELL_TIMEOUT
 from .outcomes import Outcome, load_report, runtime_flags, save_report
 from .pool import WorkerPool
 from .prevalidate import prevalidate
+from .workflow import scripts_on_path
 
 __all__ = ["autograde", "fingerprint", "DEFAULT_MEMORY_MB"]
 
@@ -121,6 +122,9 @@ def autograde(root: str | Path, assignment: str, *, students=None, jobs: int | N
               progress=None) -> dict[str, Outcome]:
     """Autograde the submissions of ``assignment`` in the course at ``root``; returns the outcomes."""
     root = Path(root).resolve()
+    scripts_on_path()
+    if not (root / "gradebook.db").is_file() or not (root / "release" / assignment).is_dir():
+        raise LookupError(f"the assignment '{assignment}' has not been released yet: run 'clusterlab grade release' first")
     cell_timeout = cell_timeout or DEFAULT_CELL_TIMEOUT
     submission_timeout = submission_timeout or max(120, 20 * cell_timeout)
     release = root / "release" / assignment

@@ -126,7 +126,10 @@ def _export(args) -> int:
     from .export import export_parts, export_summary
 
     root = course_root(args.course)
-    parts = export_parts(root, args.output or root / "grades-by-part.csv")
+    try:
+        parts = export_parts(root, args.output or root / "grades-by-part.csv")
+    except FileNotFoundError as exc:
+        raise _error(str(exc)) from None
     summary = export_summary(root, args.summary or root / "grades.csv")
     print(f"Scores per part: {parts}\nScores per assignment (nbgrader): {summary}")
     return 0

@@ -38,6 +38,8 @@ def part_name(assignment: str, grade_id: str) -> str:
 def export_parts(root: str | Path, output: str | Path) -> Path:
     """Write the per-part CSV for every assignment and student of the gradebook; returns its path."""
     root, output = Path(root), Path(output)
+    if not (root / "gradebook.db").is_file():
+        raise FileNotFoundError(f"{root} has no gradebook yet: release and autograde an assignment first")
     rows = []
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
         students = sorted(s.id for s in gb.students)

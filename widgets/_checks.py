@@ -136,3 +136,10 @@ def kind(data: Mapping, expected: str, what: str, key: str = "kind") -> None:
             f"{what} describes {describe(data[key])}, not a {expected.replace('_', ' ')}. "
             "Check that you loaded the right data, or correct its fields."
         )
+
+
+def flag(value, what: str) -> bool:
+    """A true/false value (not 0/1, not text)."""
+    if not isinstance(value, bool):
+        raise ComponentError(f"{what} must be true or false; got {describe(value)}.")
+    return value

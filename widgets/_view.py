@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from contextlib import contextmanager
 
 import ipywidgets as w
 from IPython.display import display
@@ -17,6 +18,15 @@ UNANSWERED = "#9e9e9e"  # grey: nothing entered yet
 HIGHLIGHT = "#1565c0"  # blue: the item the trainee picked
 MUTED = "#cfd8dc"  # light grey: everything else
 ERROR_CLASS = "clusterlab-error"
+COLUMNS_CLASS = "clusterlab-two-columns"
+STICKY_CLASS = "clusterlab-sticky"
+_COLUMNS_CSS = (
+    f"<style>.{COLUMNS_CLASS}{{grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:8px 18px;"
+    "align-items:start}"
+    f".{STICKY_CLASS}{{position:sticky;top:8px;align-self:start;z-index:1}}"
+    f"@media (max-width:900px){{.{COLUMNS_CLASS}{{grid-template-columns:minmax(0,1fr)}}"
+    f".{STICKY_CLASS}{{position:static;order:-1}}}}</style>"
+)
 
 
 def esc(value) -> str:
@@ -27,6 +37,18 @@ def esc(value) -> str:
 def note(text: str, colour: str = "#455a64") -> str:
     """A short paragraph of HTML in the given colour (``text`` must already be escaped)."""
     return f'<p style="margin:2px 0;color:{colour}">{text}</p>'
+
+
+def two_columns(left: w.Widget, right: w.Widget) -> w.GridBox:
+    """``left`` and ``right`` side by side; ``right`` stays in view while the page scrolls (sticky).
+
+    On a narrow screen the two stack, ``right`` first, so that a chart stays above its controls.
+    """
+    right.add_class(STICKY_CLASS)
+    grid = w.GridBox([w.HTML(_COLUMNS_CSS, layout=w.Layout(display="none")), left, right],
+                     layout=w.Layout(width="100%"))
+    grid.add_class(COLUMNS_CLASS)
+    return grid
 
 
 class ErrorBox:
@@ -65,6 +87,7 @@ class ComponentView:
     """
 
     model_class: type = object
+    _quiet = False
 
     def __init__(self, model=None, *, save_as: str | None = None, read_only: bool = False):
         self.read_only = bool(read_only)
@@ -134,8 +157,22 @@ class ComponentView:
         except ComponentError as exc:
             self.error.show(str(exc))
 
+    @contextmanager
+    def _quietly(self):
+        """Set controls to match the model without their callbacks acting on the model."""
+        was, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = was
+
     def _run(self, action, *args) -> bool:
-        """Run a callback; show any problem in the error box instead of raising. True if it worked."""
+        """Run a callback; show any problem in the error box instead of raising. True if it worked.
+
+        Does nothing while the view is setting its own controls (see :meth:`_quietly`).
+        """
+        if self._quiet:
+            return True
         try:
             action(*args)
         except ComponentError as exc:

@@ -15,7 +15,7 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from . import _checks as chk
-from ._view import MET, NOT_MET, UNANSWERED, ComponentView, esc, note
+from ._view import MET, NOT_MET, UNANSWERED, ComponentView, esc, note, two_columns
 from .errors import ComponentError
 
 SOURCE_DOC = "000_2a945ab753eb11eb.txt"
@@ -257,7 +257,7 @@ def _chart(bar: dict) -> go.FigureWidget:
     marks = go.Scatter(mode="markers", name="excellence level", hoverinfo="name",
                        x=[i.excellence / i.threshold for i in excellent], y=[i.label for i in excellent],
                        marker=dict(symbol="line-ns-open", size=22, color="#6a1b9a", line=dict(width=3)))
-    layout = go.Layout(height=520, margin=dict(l=230, r=20, t=40, b=50), showlegend=False,
+    layout = go.Layout(height=520, margin=dict(l=200, r=10, t=40, b=50), showlegend=False,
                        title="Position against each threshold (1 = threshold)",
                        xaxis=dict(range=[0, CHART_CAP + 0.8],
                                   title="value ÷ threshold (for the survey interval: threshold ÷ value)"),
@@ -282,7 +282,8 @@ class SelfAssessmentView(ComponentView):
         bar, status = _bars(self.model)
         self.figure = _chart(bar)
         self.summary = w.HTML()
-        self.widget = w.VBox([header, self.error.widget, self.name_box, *rows, self.figure, self.summary])
+        self.widget = w.VBox([header, self.error.widget, self.name_box,
+                              two_columns(w.VBox(rows), w.VBox([self.figure, self.summary]))])
         self.widget.add_class("clusterlab-self-assessment")
         self._disable([self.name_box, *self.sliders.values()])
         self._show_text(status)
@@ -291,7 +292,7 @@ class SelfAssessmentView(ComponentView):
         kind = w.IntSlider if ind.whole else w.FloatSlider
         value = self.model.values.get(ind.id, ind.min)
         slider = kind(min=ind.min, max=ind.max, step=ind.step, value=value, continuous_update=False,
-                      readout=True, layout=w.Layout(width="420px"))
+                      readout=True, layout=w.Layout(width="300px"))
         slider.add_class("clusterlab-indicator")
         slider.observe(lambda ch, iid=ind.id: self._run(self._on_slider, iid, ch["new"]), names="value")
         self.sliders[ind.id], self.status[ind.id] = slider, w.HTML()

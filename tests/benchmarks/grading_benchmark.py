@@ -1,6 +1,6 @@
 """Benchmark of autograding (a script, not a test).
 
-    python tests/benchmarks/grading_benchmark.py [--submissions 40] [--per-kind 4]
+    python tests/benchmarks/grading_benchmark.py [--submissions 40] [--per-kind 4] [--no-isolation]
 
 1. Per-submission time: the industry and cluster documents graded by ``clusterlab grade autograde``
    (one worker, sandboxed kernel), next to nbgrader's own autograde of a trivial one-cell notebook,
@@ -52,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submissions", type=int, default=40)
     parser.add_argument("--per-kind", type=int, default=4, help="submissions per kind for the per-submission times")
+    parser.add_argument("--no-isolation", action="store_true", help="grade without network/process namespaces")
     args = parser.parse_args()
     from clusterlab.grading.autograde import autograde
     from clusterlab.grading.startup import skip_slow_optional_imports
@@ -73,7 +74,7 @@ def main() -> None:
             full = answers(root, assignment)
             for i in range(args.per_kind):
                 submit(root, assignment, f"s{i:03d}", fill=full, csv=csv if assignment == "cluster-document" else None)
-            results = autograde(root, assignment, jobs=1)
+            results = autograde(root, assignment, jobs=1, isolate=not args.no_isolation)
             per[assignment] = statistics.median(o.seconds for o in results.values())
         grader = api(root)
         trivial = []
@@ -92,7 +93,7 @@ def main() -> None:
             submit(root, "industry-document", f"b{i:03d}", fill=full)
         students = [f"--student=b{i:03d}" for i in range(args.submissions)]
         ours = timed([str(BIN / "clusterlab"), "grade", "autograde", "--course", str(root), "industry-document",
-                      "--force", *students], root)
+                      "--force", *students] + (["--no-isolation"] if args.no_isolation else []), root)
         shutil.rmtree(root / "autograded")
         plain = timed([str(BIN / "nbgrader"), "autograde", "industry-document", "--student=b*", "--force"], root)
         print(f"Wall time for {args.submissions} submissions of the industry document:")
