@@ -105,6 +105,11 @@ def wrap(text: str, width: int = 60) -> str:
     return "<br>".join(textwrap.wrap(esc(text), width)) or ""
 
 
+def number(x: float) -> str:
+    """A number as a reader writes it: '1,200', '0.5', '-0.25'."""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
 def short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -117,6 +122,15 @@ def slug(label: str, taken: Iterable[str] = ()) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+def find(items: list, item_id, what: str):
+    """The item of ``items`` whose ``id`` is ``item_id``; a ComponentError listing the ids if there is none."""
+    for item in items:
+        if item.id == item_id:
+            return item
+    known = ", ".join(i.id for i in items[:30]) or "none yet"
+    raise ComponentError(f"There is no {what} {chk.describe(item_id)}. Known: {known}.")
 
 
 def unique_ids(ids: list[str], what: str) -> None:

@@ -14,22 +14,19 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from . import _checks as chk
-from ._sourcing import (IDEAL, PROVENANCE_FIELDS, TODAY, Provenance, basis_box, case_list, case_place, pick,
-                        reading, short, slug, sources_line, unique_ids, wrap)
+from ._sourcing import (IDEAL, PROVENANCE_FIELDS, TODAY, Provenance, basis_box, case_list, case_place, find, number,
+                        pick, reading, short, slug, sources_line, unique_ids, wrap)
 from ._view import ComponentView, esc, note
 from .errors import ComponentError
 
 BIG = 1e15  # no figure of a cluster comes near this
 MAX_CHANGES = 100
 ALL = "(all subjects)"
+CELL = "text-align:left;vertical-align:top;padding:3px 8px;border-bottom:1px solid #e0e6eb"
 
 
 def _num(value, what: str):
     return None if value is None else chk.number(value, what, -BIG, BIG)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
@@ -67,8 +64,8 @@ class Snapshot:
         """The figure with its unit, e.g. '3 EUR million' or '10–49 employees', else the source's words."""
         if not self.has_number:
             return self.text
-        number = _fmt(self.value) if self.value is not None else f"{_fmt(self.low)}–{_fmt(self.high)}"
-        return f"{number} {unit}".strip()
+        shown = number(self.value) if self.value is not None else f"{number(self.low)}–{number(self.high)}"
+        return f"{shown} {unit}".strip()
 
     def to_dict(self) -> dict:
         return {"year": self.year, "text": self.text, "value": self.value, "low": self.low, "high": self.high}
@@ -141,10 +138,7 @@ class BeforeAfter:
         unique_ids([c.id for c in self.changes], "changes")
 
     def change(self, change_id) -> Change:
-        for c in self.changes:
-            if c.id == change_id:
-                return c
-        raise ComponentError(f"There is no change {chk.describe(change_id)}.")
+        return find(self.changes, change_id, "change")
 
     def subjects(self) -> list[str]:
         return list(dict.fromkeys(c.subject for c in self.changes))
@@ -249,7 +243,7 @@ class BeforeAfterView(ComponentView):
             layout=go.Layout(height=self._height(data), margin=dict(l=240, r=30, t=30, b=40),
                              legend=dict(orientation="h", y=1.02, yanchor="bottom"),
                              xaxis=dict(title="each row on its own scale (larger value = 1)", zeroline=True,
-                                        range=[-1.25, 1.25], showticklabels=False),
+                                        range=self._x_range(data), showticklabels=False),
                              yaxis=dict(autorange="reversed", type="category")))
         self.texts, self.notes = w.HTML(), w.HTML()
         parts = [self.header, self.error.widget, self.subject, self.chosen, self.figure, self.texts, self.notes]
@@ -264,6 +258,11 @@ class BeforeAfterView(ComponentView):
     @staticmethod
     def _height(data: list[dict]) -> int:
         return 110 + 70 * max(1, len(data[3]["y"]))
+
+    @staticmethod
+    def _x_range(data: list[dict]) -> list[float]:
+        """From a little left of zero (or of the lowest value) to a little right of 1."""
+        return [min([0, *(x for x in data[0]["x"] if x is not None)]) - 0.3, 1.3]
 
     def _build_form(self) -> list:
         self.boxes = {k: w.Text(description=k, placeholder=hint) for k, hint in [
@@ -326,13 +325,16 @@ class BeforeAfterView(ComponentView):
             for trace, d in zip(self.figure.data, data):
                 trace.update(**d)
             self.figure.layout.height = self._height(data)
+            self.figure.layout.xaxis.range = self._x_range(data)
         words = [c for c in shown if not c.numeric]
+        cell = f'<td style="{CELL}">'
         rows = "".join(
-            f"<tr><td>{esc(c.subject)}</td><td><b>{esc(c.label)}</b></td><td>{esc(c.before.shown(c.unit))} "
-            f"({c.before.year})</td><td>{esc(c.after.shown(c.unit))} ({c.after.year})</td></tr>" for c in words)
-        self.texts.value = ("" if not words else '<table style="border-collapse:collapse;font-size:.92em">'
-                            "<tr><th align=left>Subject</th><th align=left>What</th><th align=left>Before</th>"
-                            f"<th align=left>After</th></tr>{rows}</table>")
+            f"<tr>{cell}{esc(c.subject)}</td>{cell}<b>{esc(c.label)}</b></td>{cell}{esc(c.before.shown(c.unit))} "
+            f"({c.before.year})</td>{cell}{esc(c.after.shown(c.unit))} ({c.after.year})</td></tr>" for c in words)
+        head = "".join(f'<th style="{CELL}">{h}</th>' for h in ("Subject", "What", "Before", "After"))
+        self.texts.value = ("" if not words else '<p style="margin:6px 0 2px"><b>In words</b> (no numbers on both '
+                            f'sides)</p><table style="border-collapse:collapse;font-size:.92em"><tr>{head}</tr>'
+                            f"{rows}</table>")
         entries = [(f"{c.subject}: {c.label}", c.provenance) for c in shown]
         self.notes.value = note(f"Showing {len(shown)} of {len(self.model.changes)} changes; {len(shown) - len(words)} "
                                 "with numbers on both sides are drawn.") + basis_box(entries, "as hollow points") + \

@@ -193,7 +193,7 @@ class DiamondView(ComponentView):
             "read how it stands today and what the ideal would be."))
         self.figure = go.FigureWidget(
             data=[radar_trace(f"today{f' ({m.year})' if m.year else ''}", TODAY, _radar(m, "today")),
-                  radar_trace("ideal", IDEAL, _radar(m, "ideal"), dash="dash")],
+                  radar_trace("ideal", IDEAL, _radar(m, "ideal"), dash="dash", fill="none")],
             layout=radar_layout("The cluster diamond: today and ideal", height=480))
         self.pick = w.Dropdown(description="Factor", options=[(CORNER_LABELS[c], c) for c in CORNERS],
                                layout=w.Layout(width="420px"))

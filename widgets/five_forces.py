@@ -17,8 +17,8 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from . import _checks as chk
-from ._sourcing import (COMPARE, IDEAL, PROVENANCE_FIELDS, Provenance, basis_box, case_list, case_place, pick,
-                        radar_data, radar_layout, radar_trace, reading, slug, sources_line, unique_ids, wrap)
+from ._sourcing import (COMPARE, IDEAL, PROVENANCE_FIELDS, Provenance, basis_box, case_list, case_place, find,
+                        pick, radar_data, radar_layout, radar_trace, reading, slug, sources_line, unique_ids, wrap)
 from ._view import ComponentView, esc, note
 from .errors import ComponentError
 
@@ -127,10 +127,7 @@ class FiveForces:
         return [s.id for s in self.segments]
 
     def segment(self, segment_id) -> SegmentForces:
-        for s in self.segments:
-            if s.id == segment_id:
-                return s
-        raise ComponentError(f"There is no segment {chk.describe(segment_id)}. Segments: {', '.join(self.ids())}.")
+        return find(self.segments, segment_id, "segment")
 
     def set_score(self, segment_id, force, score) -> None:
         """Score one force of one segment; a changed score becomes your own assessment."""
@@ -243,9 +240,9 @@ class FiveForcesView(ComponentView):
         self.add_button.on_click(lambda _b: self._run(self._add))
         self.segment_pick.observe(lambda _c: self._run(self._redraw), names="value")
         self.compare_pick.observe(lambda _c: self._run(self._redraw), names="value")
+        adding = w.HBox([self.new_label, self.add_button], layout=w.Layout(display="none" if self.read_only else None))
         self.widget = w.VBox([self.header, self.error.widget, w.HBox([self.segment_pick, self.compare_pick]),
-                              self.figure, self.summary, *rows, w.HBox([self.new_label, self.add_button]),
-                              self.notes])
+                              self.figure, self.summary, *rows, adding, self.notes])
         self.widget.add_class("clusterlab-five-forces")
         self._disable([*self.sliders.values(), *self.reasons.values(), self.new_label, self.add_button])
         self._redraw()

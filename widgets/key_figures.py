@@ -7,13 +7,14 @@ time. :class:`KeyFiguresView` shows the cards; it is read-only unless asked othe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import ipywidgets as w
 
 from . import _checks as chk
-from ._sourcing import PROVENANCE_FIELDS, Provenance, case_list, case_place, pick, reading, unique_ids
+from ._sourcing import PROVENANCE_FIELDS, Provenance, case_list, case_place, number, pick, reading, unique_ids
 from ._view import ComponentView, esc
 from .errors import ComponentError
 
@@ -42,7 +43,8 @@ CSS = """<style>
 .clusterlab-kf-label{margin-top:4px;font-size:.95em}
 .clusterlab-kf-year{display:inline-block;margin-top:4px;font-size:.8em;background:#e3f2fd;color:#0d47a1;
  border-radius:3px;padding:0 6px}
-.clusterlab-kf-src{margin-top:4px;font-size:.78em;color:#607d8b}
+.clusterlab-kf-src{margin-top:4px;font-size:.78em;color:#607d8b;overflow-wrap:anywhere}
+.clusterlab-kf-src a{color:#1565c0}
 .clusterlab-kf-badge{display:inline-block;margin-top:4px;font-size:.75em;font-weight:600;color:#7a4f00;
  background:#ffe9a8;border-radius:3px;padding:1px 6px}
 .clusterlab-kf-card details{font-size:.78em;color:#546e7a;margin-top:3px}
@@ -86,7 +88,7 @@ class KeyNumber:
 
     def number(self) -> str:
         """The value as a reader would write it: '1,200', '0.5'."""
-        return f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,.2f}".rstrip("0").rstrip(".")
+        return number(self.value)
 
     def display(self) -> str:
         """The figure in words, e.g. 'about 1,200 workers (2018)'."""
@@ -155,6 +157,13 @@ class KeyFigures:
         return cls(d.get("title", "Key figures"), d["figures"])
 
 
+def _linked(source: str) -> str:
+    """The source as HTML, each web address shown as a short link named after its site."""
+    parts = re.split(r"(https?://[^\s,;]+)", source)
+    return "".join(f'<a href="{esc(x)}" target="_blank" rel="noopener noreferrer">{esc(x.split("/")[2])}</a>'
+                   if k % 2 else esc(x) for k, x in enumerate(parts))
+
+
 def card(f: KeyNumber) -> str:
     """One figure as an HTML card."""
     p = f.provenance
@@ -168,7 +177,7 @@ def card(f: KeyNumber) -> str:
             f'<div class="clusterlab-kf-num">{qualifier}{esc(f.number())}</div>'
             f'<div class="clusterlab-kf-unit">{esc(f.unit)}</div><div class="clusterlab-kf-label">{esc(f.label)}</div>'
             f'<span class="clusterlab-kf-year">{year}</span>'
-            f'<div class="clusterlab-kf-src">Source: {esc(p.source) if p.source else "your own entry"}</div>'
+            f'<div class="clusterlab-kf-src">Source: {_linked(p.source) if p.source else "your own entry"}</div>'
             f"{badge}{more}</div>")
 
 

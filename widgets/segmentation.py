@@ -15,20 +15,21 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from . import _checks as chk
-from ._sourcing import (IDEAL, PALE, PROVENANCE_FIELDS, TODAY, Provenance, basis_box, case_list, case_place, pick,
-                        reading, short, slug, sources_line, unique_ids, wrap)
+from ._sourcing import (IDEAL, PALE, PROVENANCE_FIELDS, TODAY, Provenance, basis_box, case_list, case_place, find,
+                        pick, reading, short, slug, sources_line, unique_ids, wrap)
 from ._view import ComponentView, esc, note
 from .errors import ComponentError
+from .five_forces import FiveForces
 
 POSITIONS = ("initial", "ideal")
 MAX_AXIS = 30
 _COLOURS = [[0, "#eceff1"], [0.19, "#eceff1"], [0.2, "#ffcdd2"], [0.6, "#fff59d"], [1, "#81c784"]]
 
 
-def _names(value, what: str) -> tuple:
-    given = chk.items(value, what, min_n=1, max_n=MAX_AXIS)
-    names = tuple(dict.fromkeys(chk.text(v, f"{what}: each entry", max_len=200) for v in given))
-    return names
+def _names(value, what: str, min_n: int = 1) -> tuple:
+    """Names of products or buyers: text, at most 30, each kept once in the order given."""
+    given = chk.items(value, what, min_n=min_n, max_n=MAX_AXIS)
+    return tuple(dict.fromkeys(chk.text(v, f"{what}: each entry", max_len=200) for v in given))
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ class SegmentationMatrix:
     def __post_init__(self):
         self.title = chk.text(self.title, "The title")
         self.note = chk.text(self.note, "The note", max_len=1000, empty_ok=True)
-        self.products = list(_names(self.products, "The products") if self.products != [] else ())
-        self.buyers = list(_names(self.buyers, "The buyers") if self.buyers != [] else ())
+        self.products = list(_names(self.products, "The products", 0))
+        self.buyers = list(_names(self.buyers, "The buyers", 0))
         given = chk.items(self.segments, "The list of segments", max_n=MAX_AXIS)
         self.segments = [s if isinstance(s, MatrixSegment) else MatrixSegment.from_dict(s) for s in given]
         unique_ids([s.id for s in self.segments], "segments")
@@ -100,15 +101,7 @@ class SegmentationMatrix:
                                          f"{what} of the matrix. Add it to the {what} first.")
 
     def segment(self, segment_id) -> MatrixSegment:
-        for s in self.segments:
-            if s.id == segment_id:
-                return s
-        raise ComponentError(f"There is no segment {chk.describe(segment_id)}. Segments: "
-                             f"{', '.join(s.id for s in self.segments) or 'none yet'}.")
-
-    def _swap(self, old: MatrixSegment, new: MatrixSegment) -> MatrixSegment:
-        self.segments[self.segments.index(old)] = new
-        return new
+        return find(self.segments, segment_id, "segment")
 
     def add_segment(self, label, products, buyers, position="initial", attractiveness=None, description="",
                     segment_id=None) -> MatrixSegment:
@@ -135,14 +128,14 @@ class SegmentationMatrix:
     def set_position(self, segment_id, position) -> None:
         seg = self.segment(segment_id)
         if position != seg.position:
-            self._swap(seg, replace(seg, position=position, provenance=seg.provenance.own()))
+            self.segments[self.segments.index(seg)] = replace(seg, position=position, provenance=seg.provenance.own())
 
     def set_attractiveness(self, segment_id, value) -> None:
         """Attractiveness 1-5 (5 = most attractive), or None when it is not known."""
         seg = self.segment(segment_id)
         new = replace(seg, attractiveness=value)
         if new.attractiveness != seg.attractiveness:
-            self._swap(seg, replace(new, provenance=seg.provenance.own()))
+            self.segments[self.segments.index(seg)] = replace(new, provenance=seg.provenance.own())
 
     def covered(self, segment_id) -> list[tuple[str, str]]:
         """The cells ``(product, buyer)`` the segment covers."""
@@ -166,20 +159,16 @@ class SegmentationMatrix:
     def from_case(cls, case, title: str | None = None) -> SegmentationMatrix:
         """The case's segments; attractiveness from its five forces (6 − mean score) where it has them."""
         items = case_list(case, "segments", "segments")
-        forces = {pick(ff, "segment"): ff for ff in (pick(case, "five_forces") or [])}
-        names = ("entry_barriers", "substitutes", "supplier_power", "buyer_power", "rivalry")
-        segments, rebuilt = [], False
+        forces = {s.id: s for s in FiveForces.from_case(case).segments} if pick(case, "five_forces") else {}
+        rebuilt = any(f.provenance.reconstructed for s in forces.values() for f in s.forces.values())
+        segments = []
         for n, item in enumerate(items, 1):
             with reading(f"Segment {n} of the case"):
-                seg_id, attract = pick(item, "id"), None
-                ff = forces.get(seg_id)
-                if ff is not None:
-                    scores = [chk.number(pick(pick(ff, f), "score"), "A five-forces score", 1, 5) for f in names]
-                    attract = round(6 - sum(scores) / len(scores), 2)
-                    rebuilt |= any(Provenance.of(pick(ff, f), "score").reconstructed for f in names)
-                segments.append(MatrixSegment(seg_id, pick(item, "label", "id"), pick(item, "products"),
-                                              pick(item, "buyers"), pick(item, "position") or "initial", attract,
-                                              pick(item, "description") or "", Provenance.of(item)))
+                ff = forces.get(pick(item, "id"))
+                segments.append(MatrixSegment(pick(item, "id"), pick(item, "label", "id"), pick(item, "products"),
+                                              pick(item, "buyers"), pick(item, "position") or "initial",
+                                              ff and ff.attractiveness(), pick(item, "description") or "",
+                                              Provenance.of(item)))
         products = list(dict.fromkeys(p for s in segments for p in s.products))
         buyers = list(dict.fromkeys(b for s in segments for b in s.buyers))
         said = ("Attractiveness = 6 − the mean of the case's five-forces scores"
@@ -225,7 +214,7 @@ def _data(m: SegmentationMatrix) -> tuple[dict, list[dict], list[dict]]:
     for k, pos in enumerate(POSITIONS):
         segs = [s for s in m.segments if s.position == pos]
         points = [(s, *_centre(m, s)) for s in segs]
-        marks.append(dict(x=[x + (-0.32 if k == 0 else 0.32) for _, x, _ in points], y=[y + 0.3 for _, _, y in points],
+        marks.append(dict(x=[x + (-0.32 if k == 0 else 0.32) for _, x, _ in points], y=[y - 0.28 for _, _, y in points],
                           hovertext=[f"{esc(s.label)}: {pos} position" for s, _, _ in points],
                           marker=dict(opacity=[PALE if s.provenance.reconstructed else 1 for s, _, _ in points])))
     arrows = []
@@ -242,9 +231,11 @@ def _data(m: SegmentationMatrix) -> tuple[dict, list[dict], list[dict]]:
 def _axes(m: SegmentationMatrix) -> dict:
     def ticks(names):
         return dict(tickvals=list(range(len(names))), ticktext=[wrap(short(n, 60), 22) for n in names],
-                    range=[-0.5, max(len(names), 1) - 0.5], zeroline=False, showgrid=False)
-    return dict(xaxis=dict(title="buyers and markets", side="top", **ticks(m.buyers)),
-                yaxis=dict(title="products and services", autorange=None, **ticks(m.products)))
+                    zeroline=False, showgrid=False)
+    return dict(xaxis=dict(title="buyers and markets", side="top", range=[-0.5, max(len(m.buyers), 1) - 0.5],
+                           **ticks(m.buyers)),
+                yaxis=dict(title="products and services", range=[max(len(m.products), 1) - 0.5, -0.5],
+                           **ticks(m.products)))
 
 
 def _outline(m: SegmentationMatrix, segment_id) -> list[dict]:
@@ -290,12 +281,14 @@ class SegmentationView(ComponentView):
         self.attract.observe(lambda ch: self._run(self._edit, self.model.set_attractiveness, ch["new"]), names="value")
         self.remove_button.on_click(lambda _b: self._run(self._remove))
         self.add_button.on_click(lambda _b: self._run(self._add))
-        form = [w.HTML("<b>Add a segment</b>"), self.new_label, self.new_products, self.new_buyers,
-                self.new_position, self.add_button]
+        form = [self.new_label, self.new_products, self.new_buyers, self.new_position, self.add_button]
+        self.form = w.VBox([w.HTML("<b>Add a segment</b>"), *form], layout=w.Layout(
+            display="none" if self.read_only else None))
         self.widget = w.VBox([self.header, self.error.widget, self.figure, self.pick, self.details,
-                              w.HBox([self.position, self.attract, self.remove_button]), *form, self.notes])
+                              w.HBox([self.position, self.attract, self.remove_button]), self.form, self.notes])
         self.widget.add_class("clusterlab-segmentation")
-        self._disable([self.position, self.attract, self.remove_button, *form[1:]])
+        self._disable([self.position, self.attract, self.remove_button, *form])
+        self.remove_button.layout.display = "none" if self.read_only else None
         self._sync(self.model.segments[0].id if self.model.segments else None)
 
     def _edit(self, setter, value) -> None:

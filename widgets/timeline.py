@@ -3,7 +3,8 @@
 An :class:`Event` has a date written as a year ('1950'), a month ('1950-06') or a day
 ('1950-06-30'); a whole number is read as a year. Every event names its source, and its ``basis``
 says whether the date is ``published`` (stated in a source) or ``reconstructed`` (worked out by
-the course for teaching).
+the course for teaching). When the source gives only a period, the event is ``approximate`` and
+its ``date_label`` says how to show the date ('1950s', 'mid-1970s'); the date then only places it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from . import _checks as chk
+from ._sourcing import case_place, pick as _pick
 from ._view import HIGHLIGHT, ComponentView, esc, note
 from .errors import ComponentError
 
@@ -54,13 +56,18 @@ def normalise_date(value) -> str:
 
 @dataclass(frozen=True)
 class Event:
-    """One dated event: what happened (``title``, ``detail``), where that is stated (``source``)."""
+    """One dated event: what happened (``title``, ``detail``), where that is stated (``source``).
+
+    ``approximate`` marks a date the source gives only roughly; ``date_label`` is how to show it.
+    """
 
     date: str
     title: str
     detail: str
     source: str
     basis: str = "published"
+    date_label: str = ""
+    approximate: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "date", normalise_date(self.date))
@@ -71,28 +78,31 @@ class Event:
             max_len=1000))
         if self.basis not in BASES:
             raise ComponentError(f"The basis must be 'published' or 'reconstructed'; got {chk.describe(self.basis)}.")
+        object.__setattr__(self, "date_label", chk.text(
+            self.date_label, "The date as shown (for example '1950s')", max_len=60, empty_ok=True))
+        chk.flag(self.approximate, "Whether the date is approximate")
 
     @property
     def year(self) -> int:
         return int(self.date[:4])
 
+    @property
+    def when(self) -> str:
+        """The date as readers see it: the label if there is one, 'about ...' for an approximate date."""
+        return self.date_label or (f"about {self.date}" if self.approximate else self.date)
+
     def to_dict(self) -> dict:
-        return {"date": self.date, "title": self.title, "detail": self.detail, "source": self.source,
-                "basis": self.basis}
+        out = {"date": self.date, "title": self.title, "detail": self.detail, "source": self.source,
+               "basis": self.basis}
+        if self.date_label or self.approximate:  # left out otherwise, so older saved work stays the same
+            out.update(date_label=self.date_label, approximate=self.approximate)
+        return out
 
     @classmethod
     def from_dict(cls, data) -> Event:
-        d = chk.fields(data, "An event", ("date", "title", "source"), ("detail", "basis"))
-        return cls(d["date"], d["title"], d.get("detail", ""), d["source"], d.get("basis", "published"))
-
-
-def _pick(item, *names):
-    """The first of ``names`` that ``item`` has (as an attribute or a key) and that is not None."""
-    for name in names:
-        value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
-        if value is not None:
-            return value
-    return None
+        d = chk.fields(data, "An event", ("date", "title", "source"), ("detail", "basis", "date_label", "approximate"))
+        return cls(d["date"], d["title"], d.get("detail", ""), d["source"], d.get("basis", "published"),
+                   d.get("date_label", ""), d.get("approximate", False))
 
 
 @dataclass
@@ -137,7 +147,11 @@ class Timeline:
 
     @classmethod
     def from_case(cls, case, title: str | None = None) -> Timeline:
-        """A timeline from a case's ``timeline`` (items with date or year, title, detail, source)."""
+        """A timeline from a case's ``timeline`` (items with date or year, title, detail, source).
+
+        An item's ``date_label`` and ``approximate`` are kept; when the item says which of its fields
+        are reconstructed (``basis_of``), the event's basis is that of its date.
+        """
         items = _pick(case, "timeline")
         if items is None:
             raise ComponentError("This case has no timeline to show.")
@@ -145,10 +159,12 @@ class Timeline:
             items = items.to_dict("records")
         if isinstance(items, (str, bytes, Mapping)) or not hasattr(items, "__iter__"):
             raise ComponentError(f"The case's timeline should be a list of events; got {chk.describe(items)}.")
-        name = _pick(case, "name", "title", "id")
+        name = case_place(case)
         events = []
         for n, item in enumerate(items, 1):
-            basis = _pick(item, "basis") or "published"
+            basis_of = getattr(item, "basis_of", None)
+            basis = (basis_of("date") if callable(basis_of) else _pick(item, "basis")) or "published"
+            label = _pick(item, "date_label")
             source = _pick(item, "source", "sources", "reference")
             if isinstance(source, (list, tuple)):
                 source = "; ".join(str(s) for s in source)
@@ -156,7 +172,8 @@ class Timeline:
             try:
                 events.append(Event(_pick(item, "date", "year", "when"), _pick(item, "title", "event", "label"),
                                     "" if detail is None else str(detail), "" if source is None else str(source),
-                                    str(getattr(basis, "value", basis)).strip().lower()))
+                                    str(getattr(basis, "value", basis)).strip().lower(),
+                                    "" if label is None else str(label), _pick(item, "approximate") or False))
             except ComponentError as exc:
                 raise ComponentError(f"Timeline entry {n} of the case: {exc}") from None
         return cls(title or (f"{name}: timeline" if name else "Timeline"), events)
@@ -180,7 +197,9 @@ def _year_start(year: float) -> str:
 
 def _hover(e: Event) -> str:
     detail = "<br>".join(textwrap.wrap(esc(e.detail), 60))
-    return (f"<b>{esc(e.title)}</b><br>{e.date}" + (f"<br>{detail}" if detail else "")
+    when = esc(e.when) + (f" (approximate; drawn at {e.date})" if e.approximate else
+                          f" ({e.date})" if e.date_label else "")
+    return (f"<b>{esc(e.title)}</b><br>{when}" + (f"<br>{detail}" if detail else "")
             + f"<br><i>Source: {'<br>'.join(textwrap.wrap(esc(e.source), 60))}</i>"
             + ("<br>(date reconstructed for teaching)" if e.basis == "reconstructed" else ""))
 
@@ -315,7 +334,8 @@ class TimelineView(ComponentView):
         self.header.value = (f"<h3>{esc(self.model.title)}</h3>" + note(
             f"Showing {len(shown)} of {len(self.model.events)} events. Hover over a point to see its source; "
             "hollow points mark dates reconstructed for teaching. Where labels would overlap they are left "
-            "out: narrow the years to see them."))
+            "out: narrow the years to see them." + (" Some dates are approximate ('about', '1950s'): the hover "
+                                                    "text says so." if any(e.approximate for e in shown) else "")))
         return shown
 
     def _redraw(self) -> None:

@@ -14,7 +14,7 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from . import _checks as chk
-from ._sourcing import (IDEAL, TODAY, Provenance, basis_box, case_place, hatch, pick, reading, short, slug,
+from ._sourcing import (IDEAL, TODAY, Provenance, basis_box, case_place, find, hatch, pick, reading, short, slug,
                         sources_line, unique_ids, wrap)
 from ._view import NOT_MET, ComponentView, esc, note
 from .errors import ComponentError
@@ -108,11 +108,7 @@ class ValueChainBenchmark:
         unique_ids([s.id for s in self.stages], "stages")
 
     def stage(self, stage_id) -> StageComparison:
-        for s in self.stages:
-            if s.id == stage_id:
-                return s
-        raise ComponentError(f"There is no stage {chk.describe(stage_id)}. Stages: "
-                             f"{', '.join(s.id for s in self.stages) or 'none yet'}.")
+        return find(self.stages, stage_id, "stage")
 
     def gap(self, stage_id) -> int:
         return self.stage(stage_id).gap
@@ -206,6 +202,11 @@ def _bars(stages: list[StageComparison]) -> list[dict]:
     return out
 
 
+def _y_range(stages: list[StageComparison]) -> list[float]:
+    """Room for the bars and the gap labels; below zero only when some stage is stronger today."""
+    return [min([0, *(s.gap for s in stages)]) - 0.6, 5.6]
+
+
 class ValueChainView(ComponentView):
     """Bars of each stage today and ideally, with the gap; a filter by place, sorting by gap, a stage picker.
 
@@ -233,9 +234,9 @@ class ValueChainView(ComponentView):
                   go.Bar(name=f"ideal{' (' + short(m.benchmark, 30) + ')' if m.benchmark else ''}", marker_color=IDEAL,
                          hoverinfo="text", **ideal),
                   go.Bar(name="gap (ideal − today)", hoverinfo="text", textposition="outside", **gap)],
-            layout=go.Layout(barmode="group", height=460, margin=dict(l=50, r=20, t=40, b=110),
-                             title=f"Today vs ideal{against}", legend=dict(orientation="h", y=1.08),
-                             yaxis=dict(title="strength (0-5) and gap", range=[-5.5, 6]),
+            layout=go.Layout(barmode="group", height=440, margin=dict(l=50, r=20, t=30, b=100),
+                             legend=dict(orientation="h", y=1.02, yanchor="bottom"),
+                             yaxis=dict(title="strength (0-5) and gap", range=_y_range(m.stages)),
                              xaxis=dict(tickangle=0)))
         self.summary, self.details, self.notes = w.HTML(), w.HTML(), w.HTML()
         self.pick = w.Dropdown(description="Stage", options=[(s.name, s.id) for s in m.stages],
@@ -269,6 +270,7 @@ class ValueChainView(ComponentView):
         with self.figure.batch_update():
             for trace, data in zip(self.figure.data, _bars(shown)):
                 trace.update(**data)
+            self.figure.layout.yaxis.range = _y_range(shown)
         stage = m.stage(self.pick.value) if self.pick.value is not None else None
         with self._quietly():
             for side in SIDES:

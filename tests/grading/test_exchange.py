@@ -10,7 +10,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def test_release_submit_collect(tmp_path):
+def test_release_submit_collect(tmp_path, monkeypatch):
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange.default import ExchangeSubmit
     from traitlets.config import Config
@@ -29,7 +29,10 @@ def test_release_submit_collect(tmp_path):
     config = configure(Config(), root)
     coursedir = CourseDirectory(config=config)
     coursedir.root, coursedir.assignment_id = str(home), "module-1-check"
-    ExchangeSubmit(coursedir=coursedir, config=config).start()
+    monkeypatch.chdir(home)  # nbgrader submits from the trainee's current folder
+    from nbgrader.auth import Authenticator
+
+    ExchangeSubmit(coursedir=coursedir, authenticator=Authenticator(config=config), config=config).start()
 
     assert main(["grade", "collect", "--course", str(root), "module-1-check"]) == 0
     assert (root / "submitted" / getpass.getuser() / "module-1-check" / "module-1-check.ipynb").is_file()

@@ -44,3 +44,21 @@ def errors_of():
 @pytest.fixture
 def widgets_in():
     return lambda view, kind: [w for w in walk(view.widget) if isinstance(w, kind)]
+
+
+@pytest.fixture(scope="session")
+def cases():
+    """The three real cases, loaded once."""
+    from clusterlab.casestudies import load_case
+
+    return {name: load_case(name) for name in ("igualada", "prato", "huddersfield")}
+
+
+@pytest.fixture(scope="session")
+def case_files(cases):
+    """The three case files as plain YAML, to check the components against the files themselves."""
+    import yaml
+
+    from clusterlab.casestudies import case_path
+
+    return {name: yaml.safe_load(case_path(name).read_text(encoding="utf-8")) for name in cases}

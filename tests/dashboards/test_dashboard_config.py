@@ -1,0 +1,208 @@
+"""The public server's configuration and filters, checked without starting it."""
+
+from __future__ import annotations
+
+import ast
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from clusterlab import cli
+from clusterlab.casestudies import dashboards, story
+from clusterlab.casestudies.public_server import (
+    PAGE_EXTENSIONS,
+    PublicKernelConnection,
+    _clean_relative,
+    message_allowed,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("channel,msg_type,content", [
+    ("shell", "comm_msg", {"comm_id": "x", "data": {}}),
+    ("shell", "comm_close", {"comm_id": "x"}),
+    ("shell", "comm_info_request", {}),
+    ("shell", "kernel_info_request", {}),
+    ("shell", "comm_open", {"target_name": "jupyter.widget.control"}),
+    (None, "comm_msg", {}),  # no channel: the server assumes shell
+])
+def test_widget_messages_pass(channel, msg_type, content):
+    assert message_allowed(channel, msg_type, content)
+
+
+@pytest.mark.parametrize("channel,msg_type,content", [
+    ("shell", "execute_request", {"code": "1"}),
+    ("control", "execute_request", {"code": "1"}),
+    ("stdin", "execute_request", {"code": "1"}),
+    ("iopub", "execute_request", {"code": "1"}),
+    ("shell", "inspect_request", {}),
+    ("shell", "complete_request", {}),
+    ("shell", "history_request", {}),
+    ("shell", "is_complete_request", {}),
+    ("control", "debug_request", {}),
+    ("control", "shutdown_request", {}),
+    ("control", "interrupt_request", {}),
+    ("control", "kernel_info_request", {}),
+    ("stdin", "input_reply", {"value": "x"}),
+    ("shell", "comm_open", {"target_name": "ipython.payload"}),
+    ("shell", "comm_open", "not a dict"),
+    ("shell", None, {}),
+    ("shell", "", {}),
+])
+def test_everything_else_is_dropped(channel, msg_type, content):
+    assert not message_allowed(channel, msg_type, content)
+
+
+class _Session:
+    def unpack(self, data):
+        return json.loads(data)
+
+
+def _v1(channel: str, header: dict) -> bytes:
+    parts = [channel.encode(), json.dumps(header).encode(), b"{}", b"{}", b"{}"]
+    offsets, pos = [], 8 * (len(parts) + 2)
+    for part in parts:
+        offsets.append(pos)
+        pos += len(part)
+    offsets.append(pos)
+    return len(offsets).to_bytes(8, "little") + b"".join(o.to_bytes(8, "little") for o in offsets) + b"".join(parts)
+
+
+@pytest.mark.parametrize("protocol", [None, "v1.kernel.websocket.jupyter.org"])
+def test_the_connection_forwards_only_allowed_messages(monkeypatch, protocol):
+    """The websocket connection reads each message as Jupyter does and never forwards a refused one."""
+    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+    forwarded = []
+    monkeypatch.setattr(ZMQChannelsWebsocketConnection, "handle_incoming_message",
+                        lambda self, msg: forwarded.append(msg))
+
+    class Probe(PublicKernelConnection):
+        subprotocol = protocol
+        session = _Session()
+        log = logging.getLogger("probe")
+
+    conn = Probe.__new__(Probe)
+    for msg_type, channel in (("execute_request", "shell"), ("execute_request", "control"),
+                              ("comm_msg", "shell"), ("kernel_info_request", "control")):
+        header = {"msg_type": msg_type, "msg_id": "1"}
+        if protocol:
+            conn.handle_incoming_message(_v1(channel, header))
+        else:
+            conn.handle_incoming_message(json.dumps({"channel": channel, "header": header, "parent_header": {},
+                                                     "metadata": {}, "content": {}}))
+    conn.handle_incoming_message(b"\x00garbage" if protocol else "{not json")
+    assert len(forwarded) == 1, "only the comm message may reach the kernel"
+
+
+@pytest.mark.parametrize("path", ["../x", "a/../../x", "a/./b", "/etc/passwd", "a\\..\\b", "", "a//b", "..",
+                                  "a/..", "x\x00y"])
+def test_unclean_static_paths_are_refused(path):
+    import tornado.web
+
+    with pytest.raises(tornado.web.HTTPError):
+        _clean_relative(path)
+
+
+@pytest.mark.parametrize("path", ["voila.js", "lab/static/index.css", "@jupyter-widgets/jupyterlab-manager/static/x.js"])
+def test_clean_static_paths_pass(path):
+    assert _clean_relative(path) == path
+
+
+def test_staging_copies_only_the_dashboards_without_outputs(tmp_path):
+    staged = dashboards.stage(tmp_path / "stage")
+    files = sorted(p.name for p in staged.site.iterdir())
+    assert files == ["huddersfield.ipynb", "igualada.ipynb", "index.ipynb", "prato.ipynb"]
+    assert staged.dashboards == {"": "index.ipynb", "igualada": "igualada.ipynb", "prato": "prato.ipynb",
+                                 "huddersfield": "huddersfield.ipynb"}
+    for path in staged.site.iterdir():
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        assert all(c.get("outputs", []) == [] for c in nb["cells"])
+        assert "voila" not in nb["metadata"]
+        assert nb["metadata"]["title"]
+    template = (staged.data / "voila" / "templates" / dashboards.TEMPLATE / "index.html.j2").read_text()
+    assert "cdn.jsdelivr.net" in template  # only inside the replace() that removes those links
+    assert "@PLOTLY_VERSION@" not in template
+
+
+def test_the_default_staging_folder_is_outside_the_repository():
+    staged = dashboards.stage()
+    try:
+        assert REPO not in staged.root.resolve().parents
+    finally:
+        import shutil
+
+        shutil.rmtree(staged.root)
+
+
+def test_configuration_fit_for_the_public(tmp_path):
+    staged = dashboards.stage(tmp_path / "stage")
+    c = dashboards.voila_config(dashboards.ServerOptions(port=12345, preheat=True, pool_size=2), staged)
+    vc = c.VoilaConfiguration
+    assert vc.show_tracebacks is False and vc.strip_sources is True
+    assert vc.file_allowlist == [] and vc.file_denylist == [".*"]
+    assert "@jupyter/nbgrader" in vc.extension_denylist
+    assert vc.allow_template_override == "NO" and vc.allow_theme_override == "NO"
+    assert vc.preheat_kernel is True and vc.default_pool_size == 2
+    assert c.Voila.port_retries == 0 and c.Voila.ip == "127.0.0.1" and c.Voila.config_file_paths == []
+    assert c.Voila.root_dir == str(staged.site)
+    assert c.MappingKernelManager.cull_idle_timeout == 600 and c.MappingKernelManager.cull_connected
+    assert c.MappingKernelManager.allow_tracebacks is False
+    assert "@jupyter/nbgrader" not in PAGE_EXTENSIONS and "jupyterlab-plotly" not in PAGE_EXTENSIONS
+
+
+def test_command_line_defaults():
+    parser = cli.build_parser()
+    args = parser.parse_args(["dashboards"])
+    assert (args.host, args.port, args.preheat, args.max_kernels) == ("127.0.0.1", 8866, False, 20)
+    args = parser.parse_args(["dashboards", "--host", "0.0.0.0", "--port", "9000", "--preheat", "--pool-size", "2"])
+    assert (args.host, args.port, args.preheat, args.pool_size) == ("0.0.0.0", 9000, True, 2)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["dashboards", "--port", "70000"])
+
+
+def test_busy_port_is_a_plain_error(capsys):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        code = cli.main(["dashboards", "--port", str(port)])
+    assert code == 2
+    assert "in use" in capsys.readouterr().err
+
+
+def test_cases_command_checks_every_case(capsys):
+    assert cli.main(["cases"]) == 0
+    out = capsys.readouterr().out
+    for name in ("igualada", "prato", "huddersfield"):
+        assert f"{name}: ok" in out
+
+
+def test_dashboards_import_nothing_from_grading():
+    for name in ("story.py", "dashboards.py", "public_server.py", "cli.py", "_imports.py"):
+        tree = ast.parse((REPO / "casestudies" / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert "grading" not in (node.module or ""), f"{name} imports {node.module}"
+            elif isinstance(node, ast.Import):
+                assert not any("grading" in a.name for a in node.names), f"{name} imports grading"
+
+
+def test_every_section_names_its_component():
+    assert set(story.COMPONENTS) == {"timeline", "five_forces", "value_chain", "diamond", "before_after"}
+    for module, view, model in story.COMPONENTS.values():
+        assert view.endswith("View") and model
+
+
+def test_story_runs_without_the_server(monkeypatch):
+    """In JupyterLab (no server variable) the charts keep plotly's own script."""
+    monkeypatch.delenv(dashboards.PLOTLY_BUNDLE_ENV, raising=False)
+    assert story.use_served_plotly_bundle() is False
+    page = story.CaseStory("igualada")
+    assert "cl-card" in page.header().data
+    assert "cl-sources" in page.sources().data

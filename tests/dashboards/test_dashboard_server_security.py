@@ -1,0 +1,241 @@
+"""The public dashboard server refuses everything but the dashboards, and runs no code from a page.
+
+`clusterlab dashboards` runs as a subprocess on a free loopback port (started once, see
+conftest.py). Requests are sent byte for byte with http.client, so that encoded dots, slashes and
+backslashes reach the server as written (a browser or `requests` would tidy them up first).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from support.servers import start_dashboards
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def raw_get(server, path: str, method: str = "GET", body: bytes | None = None, headers=None):
+    """Send ``path`` exactly as given; return (status, headers, body text)."""
+    host, port = server.url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=120)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            conn.putheader(name, value)
+        if body is not None:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def secrets() -> list[str]:
+    """Strings that appear in repository files and must never appear in a response."""
+    found = ["[build-system]", "package-dir", "nbgrader_config", "Traceback (most recent call last)",
+             str(REPO)]
+    rubric = (REPO / "grading" / "rubric.yaml")
+    if rubric.is_file():
+        lines = [ln.strip() for ln in rubric.read_text(encoding="utf-8").splitlines() if len(ln.strip()) > 25]
+        found += lines[:3]
+    return found
+
+
+REFUSED = [
+    # the rest of the repository, the grading course, solutions, the gradebook
+    "/grading/", "/grading", "/grading/rubric.yaml", "/grading/course/gradebook.db", "/gradebook.db",
+    "/grading/course/source/industry-document/industry-document.ipynb",
+    "/grading/course/source/cluster-document/cluster-document.ipynb",
+    "/pyproject.toml", "/README.md", "/casestudies/igualada/case.yaml", "/modules/",
+    "/igualada.ipynb", "/index.ipynb", "/igualada/dashboard.ipynb",
+    # path traversal, in several encodings
+    "/..%2f..%2fpyproject.toml", "/..%2F..%2Fpyproject.toml", "/%2e%2e/%2e%2e/pyproject.toml",
+    "/%2e%2e%2f%2e%2e%2fpyproject.toml", "/%252e%252e%252f%252e%252e%252fpyproject.toml",
+    "/..%252f..%252fpyproject.toml", "/..\\..\\pyproject.toml", "/..%5c..%5cpyproject.toml",
+    "/static/../pyproject.toml", "/static/..%2f..%2fpyproject.toml", "/static/",
+    "/voila/static/..%2f..%2f..%2f..%2f..%2f..%2fpyproject.toml",
+    "/voila/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/pyvenv.cfg",
+    "/voila/static/..\\..\\..\\pyvenv.cfg",
+    "/voila/templates/lab/static/..%2f..%2f..%2f..%2f..%2f..%2f..%2fpyvenv.cfg",
+    "/voila/templates/clusterlab/static/%2e%2e/%2e%2e/index.html.j2",
+    "/voila/templates/x", "/voila/templates/../../etc/passwd",
+    "/voila/labextensions/anywidget/..%2f..%2f..%2f..%2f..%2fpyvenv.cfg",
+    "/voila/labextensions/@jupyter/nbgrader/package.json",
+    "/voila/api/themes/..%2f..%2f..%2f..%2fpyvenv.cfg",
+    "/voila/clusterlab/plotly-widget-..%2f..%2f__init__.js",
+    "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    # the Jupyter and Voila routes that list or serve files, run code or show a tree
+    "/tree", "/tree/grading", "/voila/tree", "/voila/tree/grading", "/voila/render/igualada.ipynb",
+    "/voila/render/..%2fgrading", "/api/contents", "/api/contents/grading", "/voila/api/contents",
+    "/voila/api/contents/grading", "/api/kernels", "/api/sessions", "/api/kernelspecs",
+    "/api/terminals", "/api/config", "/api/status", "/files/pyproject.toml",
+    "/files/grading/rubric.yaml", "/voila/files/pyproject.toml", "/voila/files/igualada.ipynb",
+    "/voila/files/..%2f..%2fpyproject.toml", "/lab", "/notebooks/igualada.ipynb", "/login",
+    "/logout", "/edit/pyproject.toml", "/nbconvert/html/igualada.ipynb",
+]
+
+
+@pytest.mark.parametrize("path", REFUSED)
+def test_refused_and_nothing_leaks(dashboards_server, path):
+    status, _, body = raw_get(dashboards_server, path)
+    assert 400 <= status < 500, f"{path} answered {status}"
+    leaked = [s for s in secrets() if s in body]
+    assert not leaked, f"{path} leaked {leaked}"
+
+
+@pytest.mark.parametrize("method,path", [
+    ("POST", "/api/contents"), ("PUT", "/api/contents/x.py"), ("POST", "/api/kernels"),
+    ("DELETE", f"/api/kernels/{uuid.uuid4()}"), ("POST", "/api/sessions"), ("POST", "/igualada"),
+    ("PUT", "/igualada"), ("DELETE", "/"), ("POST", f"/voila/api/shutdown/{uuid.uuid4()}"),
+])
+def test_other_methods_refused(dashboards_server, method, path):
+    status, _, body = raw_get(dashboards_server, path, method=method, body=b"{}")
+    assert 400 <= status < 500, f"{method} {path} answered {status}"
+    assert "Traceback" not in body
+
+
+def test_unknown_kernel_is_not_found(dashboards_server):
+    status, _, _ = raw_get(dashboards_server, f"/api/kernels/{uuid.uuid4()}")
+    assert status == 404
+
+
+def test_landing_page_served_with_a_strict_policy(dashboards_server):
+    status, headers, body = raw_get(dashboards_server, "/")
+    assert status == 200
+    csp = headers.get("Content-Security-Policy", "")
+    assert "default-src 'self'" in csp and "connect-src 'self'" in csp
+    assert headers.get("X-Content-Type-Options") == "nosniff"
+    assert "cdn.jsdelivr.net" not in body and "cdnjs" not in body, "the page asks a CDN for something"
+    assert "import ipywidgets" not in body and "from clusterlab" not in body, "code shown on the page"
+    assert 'href="igualada"' in body and 'href="prato"' in body and 'href="huddersfield"' in body
+
+
+def page_kernel(server, path: str) -> str:
+    status, _, body = raw_get(server, path)
+    assert status == 200, body[:500]
+    config = re.search(r'<script id="jupyter-config-data" type="application/json">\s*(.*?)\s*</script>',
+                       body, re.S)
+    assert config, "no page configuration in the dashboard page"
+    for forbidden in ("CaseStory(", "story.timeline()", "Traceback"):
+        assert forbidden not in body, f"{forbidden!r} on the page"
+    return json.loads(config.group(1))["kernelId"]
+
+
+def _message(msg_type: str, content: dict, channel: str = "shell") -> dict:
+    return {
+        "header": {"msg_id": uuid.uuid4().hex, "username": "visitor", "session": uuid.uuid4().hex,
+                   "msg_type": msg_type, "version": "5.3", "date": "2026-01-01T00:00:00Z"},
+        "parent_header": {}, "metadata": {}, "content": content, "channel": channel, "buffers": [],
+    }
+
+
+def _v1_frame(msg: dict) -> bytes:
+    """A message in the v1 kernel websocket protocol (offsets, channel, header, parent, metadata, content)."""
+    parts = [msg["channel"].encode()] + [json.dumps(msg[k]).encode()
+                                         for k in ("header", "parent_header", "metadata", "content")]
+    offsets, pos = [], 8 * (len(parts) + 2)
+    for part in parts:
+        offsets.append(pos)
+        pos += len(part)
+    offsets.append(pos)
+    head = (len(offsets)).to_bytes(8, "little") + b"".join(o.to_bytes(8, "little") for o in offsets)
+    return head + b"".join(parts)
+
+
+def _wait_for_kernel_info(ws, deadline: float) -> dict | None:
+    """Read messages until the kernel_info_reply; return it (or None at the deadline)."""
+    seen = []
+    while time.monotonic() < deadline:
+        ws.settimeout(max(0.5, deadline - time.monotonic()))
+        try:
+            raw = ws.recv()
+        except Exception:
+            return None
+        if isinstance(raw, bytes):  # v1 protocol: find the header part
+            n = int.from_bytes(raw[:8], "little")
+            offs = [int.from_bytes(raw[8 * (i + 1): 8 * (i + 2)], "little") for i in range(n)]
+            header = json.loads(raw[offs[1]:offs[2]])
+        else:
+            header = json.loads(raw)["header"]
+        seen.append(header["msg_type"])
+        assert header["msg_type"] not in ("execute_reply", "execute_input", "execute_result", "stream",
+                                          "inspect_reply", "complete_reply"), f"the kernel answered {seen}"
+        if header["msg_type"] == "kernel_info_reply":
+            return header
+    return None
+
+
+def test_execute_request_over_the_kernel_websocket_runs_no_code(dashboards_server, tmp_path):
+    """Every way of asking the page's kernel to run code is dropped; the side effect never happens."""
+    import websocket
+
+    kernel_id = page_kernel(dashboards_server, "/prato")
+    url = dashboards_server.url.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels"
+    markers = []
+
+    def attempt(name: str) -> tuple[dict, list[dict]]:
+        target = tmp_path / f"ran-{name}"
+        markers.append(target)
+        code = f"open({str(target)!r}, 'w').write('code ran')"
+        return target, [
+            _message("execute_request", {"code": code, "silent": False, "store_history": False,
+                                         "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}),
+            _message("execute_request", {"code": code, "silent": True}, channel="control"),
+            _message("execute_request", {"code": code, "silent": True}, channel="stdin"),
+            _message("comm_open", {"comm_id": uuid.uuid4().hex, "target_name": "ipython.payload",
+                                   "data": {"code": code}}),
+            _message("inspect_request", {"code": code, "cursor_pos": 1, "detail_level": 0}),
+            _message("history_request", {"output": True, "raw": True, "hist_access_type": "tail", "n": 5}),
+        ]
+
+    # 1. the plain JSON protocol
+    ws = websocket.create_connection(url, timeout=60)
+    try:
+        _, messages = attempt("json")
+        for msg in messages:
+            ws.send(json.dumps(msg))
+        ws.send(json.dumps(_message("kernel_info_request", {})))
+        assert _wait_for_kernel_info(ws, time.monotonic() + 60), "the kernel never answered kernel_info"
+    finally:
+        ws.close()
+
+    # 2. the binary v1 protocol
+    ws = websocket.create_connection(url, timeout=60, subprotocols=["v1.kernel.websocket.jupyter.org"])
+    try:
+        _, messages = attempt("v1")
+        for msg in messages:
+            ws.send_binary(_v1_frame(msg))
+        ws.send_binary(_v1_frame(_message("kernel_info_request", {})))
+        assert _wait_for_kernel_info(ws, time.monotonic() + 60), "the kernel never answered kernel_info (v1)"
+    finally:
+        ws.close()
+
+    time.sleep(3)  # anything forwarded would have run by now (the kernel answers in order)
+    ran = [m.name for m in markers if m.exists()]
+    assert not ran, f"code sent over the websocket ran: {ran}"
+    log = dashboards_server.log()
+    assert "dropped a 'execute_request' message" in log
+
+
+def test_dashboards_refused_when_the_server_is_full(tmp_path):
+    """With --max-kernels 1, a second visitor is asked to come back (503) instead of starting a kernel."""
+    server = start_dashboards(tmp_path / "full.log", max_kernels=1)
+    try:
+        first, _, _ = raw_get(server, "/prato")
+        second, headers, body = raw_get(server, "/huddersfield")
+        assert first == 200
+        assert second == 503 and headers.get("Retry-After")
+        assert "try again" in body and "Traceback" not in body
+        assert server.log().count("Kernel started") == 1
+    finally:
+        server.stop()

@@ -1,0 +1,105 @@
+"""What a visitor sees: the landing page and the three case dashboards, in headless Chromium.
+
+The server is `clusterlab dashboards` on loopback (started once, see conftest.py). Each page must
+render its story with a chart, answer a control by redrawing the chart, show no code and no
+traceback, label what is reconstructed, and fetch nothing from outside the server (it works
+offline). Screenshots are kept in tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from support.browser import chromium_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+CASES = ("igualada", "prato", "huddersfield")
+CHART = ".clusterlab-timeline .js-plotly-plot"
+CHART_DATA = "el => JSON.stringify((el.data || []).map(t => [t.x, t.y]))"
+
+
+def code_lines(name: str) -> list[str]:
+    path = REPO / "casestudies" / (f"{name}/dashboard.ipynb" if name != "index" else "index.ipynb")
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [line.strip() for c in cells if c["cell_type"] == "code"
+            for line in "".join(c["source"]).splitlines() if len(line.strip()) > 10]
+
+
+@pytest.fixture(scope="module")
+def page(dashboards_server, sandbox):
+    """One browser for the module; requests leaving the server are recorded."""
+    with chromium_page(sandbox / "chromium-dashboards", width=1400, height=1000) as p:
+        p.outside = []
+        p.on("request", lambda r: None if r.url.startswith((dashboards_server.url, "data:", "blob:"))
+             else p.outside.append(r.url))
+        p.page_errors = []
+        p.on("pageerror", lambda e: p.page_errors.append(str(e)))
+        yield p
+
+
+def assert_clean(page, name: str) -> None:
+    """No code, no traceback, no error box, nothing fetched from elsewhere."""
+    text = page.inner_text("body")
+    assert page.locator(".jp-InputArea, .cm-editor, .CodeMirror").count() == 0, "a code cell is visible"
+    leaked = [line for line in code_lines(name) if line in text]
+    assert not leaked, f"code visible on the page: {leaked[:3]}"
+    for word in ("Traceback", "There was an error when executing cell", "Error:"):
+        assert word not in text, f"{word!r} shown on the {name} page"
+    assert page.locator(".clusterlab-error:visible").count() == 0, "a component shows an error"
+    assert not page.outside, f"the page fetched from outside the server: {page.outside[:3]}"
+    assert not page.page_errors, f"script errors: {page.page_errors[:3]}"
+
+
+def test_landing_page_links_the_three_dashboards(page, dashboards_server, artifacts):
+    page.goto(dashboards_server.url + "/", timeout=120_000)
+    page.wait_for_selector(".cl-case", timeout=120_000)
+    links = page.eval_on_selector_all(".cl-case", "els => els.map(e => e.getAttribute('href'))")
+    assert sorted(links) == sorted(CASES)
+    assert page.locator(".cl-case .cl-num").count() >= 3, "the cards show no key figures"
+    assert page.locator(".cl-case .cl-src").count() >= 3, "the key figures show no source"
+    page.screenshot(path=str(artifacts / "dashboards-landing.png"))
+    assert_clean(page, "index")
+    page.click(".cl-case[href='prato']")
+    page.wait_for_url("**/prato", timeout=60_000)
+    page.wait_for_selector(".cl-hero h1", timeout=120_000)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_case_dashboard_tells_the_story_and_answers_its_controls(page, dashboards_server, artifacts, name):
+    page.goto(f"{dashboards_server.url}/{name}", timeout=120_000)
+    page.wait_for_selector(f"{CHART} .scatterlayer .point", timeout=180_000)
+    # the story: title, key figures with their sources, the sections, the list of sources
+    assert page.locator(".cl-hero h1").inner_text().strip()
+    assert page.locator(".cl-card").count() >= 3
+    assert page.locator(".cl-card .cl-ref").count() == page.locator(".cl-card").count(), \
+        "a key figure does not show its source"
+    assert page.locator(".cl-sources li").count() >= 1
+    for heading in ("How the cluster got here", "five forces", "value chain", "diamond", "Before and after"):
+        assert heading.lower() in page.inner_text("body").lower(), f"section {heading!r} missing"
+    if page.locator(".cl-badge").count() == 0:
+        pytest.fail("nothing is labelled as reconstructed, yet every case has reconstructed items")
+    assert "reconstructed" in page.locator(".cl-badge").first.inner_text().lower()
+
+    chart = page.locator(CHART).first
+    chart.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / f"dashboard-{name}-timeline.png"))
+    before = chart.evaluate(CHART_DATA)
+    handle = page.locator(".clusterlab-timeline .widget-slider .noUi-handle").first
+    handle.focus()
+    for _ in range(40):  # move the start of the year range forward
+        handle.press("PageUp" if _ < 5 else "ArrowRight")
+        try:
+            page.wait_for_function(f"([el, b]) => ({CHART_DATA})(el) !== b",
+                                   arg=[chart.element_handle(), before], timeout=1_500)
+            break
+        except Exception:
+            continue
+    after = chart.evaluate(CHART_DATA)
+    page.screenshot(path=str(artifacts / f"dashboard-{name}-after-slider.png"))
+    assert before != after, "moving the year slider did not change the timeline"
+    assert_clean(page, name)
