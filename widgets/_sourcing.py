@@ -130,7 +130,8 @@ def find(items: list, item_id, what: str):
         if item.id == item_id:
             return item
     known = ", ".join(i.id for i in items[:30]) or "none yet"
-    raise ComponentError(f"There is no {what} {chk.describe(item_id)}. Known: {known}.")
+    shown = f"'{item_id}'" if isinstance(item_id, str) and len(item_id) <= 60 else chk.describe(item_id)
+    raise ComponentError(f"There is no {what} {shown}. Known: {known}.")
 
 
 def unique_ids(ids: list[str], what: str) -> None:

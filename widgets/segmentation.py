@@ -322,7 +322,8 @@ class SegmentationView(ComponentView):
             self.figure.data[0].update(**heat)
             for trace, mark in zip(self.figure.data[1:], marks):
                 trace.update(**mark)
-            self.figure.layout.update(annotations=arrows, **_axes(self.model))
+            self.figure.layout.update(**_axes(self.model))
+            self.figure.layout.annotations = arrows  # update() would keep old arrows when there are none
 
     def _sync(self, chosen) -> None:
         """Fill the picker and the edit controls from the model, with ``chosen`` picked."""

@@ -1,0 +1,93 @@
+"""What the case-based components share: provenance, reading case data, the notes and the two-column layout."""
+
+import json
+from types import SimpleNamespace
+
+import ipywidgets
+import pytest
+
+from clusterlab.widgets import ComponentError, Provenance
+from clusterlab.widgets._sourcing import (basis_box, case_list, case_place, find, hatch, number, radar_data, reading,
+                                          slug, sources_line)
+from clusterlab.widgets._view import COLUMNS_CLASS, STICKY_CLASS, two_columns
+
+
+def test_provenance_defaults_to_own_work_and_round_trips():
+    p = Provenance()
+    assert (p.source, p.basis, p.note, p.reconstructed) == ("", "own", "", False)
+    q = Provenance("Ajuntament d'Igualada, pàgina 3 — 皮革", "reconstructed", "Score by the course.")
+    assert q.reconstructed and Provenance.from_dict(json.loads(json.dumps(q.to_dict()))) == q
+    assert q.own() == Provenance(q.source, "own", "") and p.own() is p
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("s", "guess"), "basis"), (("s", "reconstructed", ""), "needs a note"), ((5,), "must be text"),
+    (("x" * 1001,), "too long"), (("s", "published", "n" * 2001), "too long"), (("s", None), "basis"),
+])
+def test_invalid_provenance_is_refused(args, fragment):
+    with pytest.raises(ComponentError, match=fragment):
+        Provenance(*args)
+
+
+def test_provenance_of_a_case_item_uses_the_basis_of_a_field():
+    class Item(SimpleNamespace):
+        def basis_of(self, field):
+            return "reconstructed" if field in self.reconstructed_fields else self.basis
+
+    item = Item(source="doc, lines 1-2", basis="published", note="weight by the course",
+                reconstructed_fields=["weight"])
+    assert Provenance.of(item, "weight").basis == "reconstructed"
+    assert Provenance.of(item, "criterion").basis == "published"
+    assert Provenance.of({"source": ["a", "b"]}).to_dict() == {"source": "a; b", "basis": "published", "note": ""}
+
+
+def test_hover_says_where_and_how():
+    rebuilt = Provenance("doc", "reconstructed", "Score by the course.")
+    assert "Source: doc" in rebuilt.hover() and "Reconstructed for teaching: Score by the course." in rebuilt.hover()
+    assert "Your own assessment" in Provenance().hover()
+    assert "<script>" not in Provenance("<script>").hover()
+
+
+def test_small_helpers():
+    assert slug("Luxury leather & upholstery!") == "luxury-leather-upholstery"
+    assert slug("x", ["x", "x-2"]) == "x-3" and slug("¿?") == "item"
+    assert number(1200) == "1,200" and number(0.5) == "0.5" and number(-0.25) == "-0.25"
+    assert find([SimpleNamespace(id="a")], "a", "stage").id == "a"
+    with pytest.raises(ComponentError, match="no stage 'b'.*Known: a"):
+        find([SimpleNamespace(id="a")], "b", "stage")
+    assert case_place(SimpleNamespace(id="igualada")) == "Igualada"
+    assert case_place({"profile": {"place": "Prato"}, "id": "prato"}) == "Prato"
+
+
+def test_case_list_and_reading_turn_problems_into_component_errors():
+    assert case_list({"outcomes": ({"a": 1},)}, "outcomes", "outcomes") == [{"a": 1}]
+    for bad in ({}, {"outcomes": []}, {"outcomes": "text"}, {"outcomes": 5}):
+        with pytest.raises(ComponentError, match="outcomes"):
+            case_list(bad, "outcomes", "outcomes")
+    with pytest.raises(ComponentError, match="Item 3 could not be read"):
+        with reading("Item 3"):
+            raise TypeError("boom")
+    with pytest.raises(ComponentError, match="Item 3: bad"):
+        with reading("Item 3"):
+            raise ComponentError("bad")
+
+
+def test_notes_and_styles_mark_reconstructed_items():
+    pub, rebuilt = Provenance("A", "published"), Provenance("B", "reconstructed", "By the course.")
+    box = basis_box([("one", pub), ("two", rebuilt), ("three", Provenance())])
+    assert "Reconstructed for teaching" in box and "1 of the 3" in box and "<b>two</b>: By the course." in box
+    assert "1 of the items are your own" in box
+    assert basis_box([("one", pub)]) == ""
+    assert "A; B" in sources_line([pub, rebuilt, pub]) and sources_line([Provenance()]) == ""
+    marker = hatch([pub, rebuilt])
+    assert marker["pattern"]["shape"] == ["", "/"] and marker["opacity"] == [1.0, 0.5]
+    data = radar_data(["a", "b"], [1, 2], ["h1", "h2"], [pub, rebuilt])
+    assert data["r"] == [1, 2, 1] and data["marker"]["symbol"] == ["circle", "circle-open", "circle"]
+
+
+def test_two_columns_keep_the_right_one_in_view():
+    left, right = ipywidgets.VBox(), ipywidgets.VBox()
+    grid = two_columns(left, right)
+    assert isinstance(grid, ipywidgets.GridBox) and COLUMNS_CLASS in grid._dom_classes
+    assert grid.children[1:] == (left, right) and STICKY_CLASS in right._dom_classes
+    assert "position:sticky" in grid.children[0].value and grid.children[0].layout.display == "none"
