@@ -49,6 +49,14 @@ _INDEX_TEMPLATE = """\
 {{ super()
    | replace('<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/all.min.css" type="text/css" />', '')
    | replace('<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/v4-shims.min.css" type="text/css" />', '') }}
+<script>
+  // Links between the dashboards open in the same tab (the page's renderer opens every link in a
+  // new one, which would leave a kernel behind per tab).
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a.cl-here");
+    if (link) link.removeAttribute("target");
+  }, true);
+</script>
 <style>
   #rendered_cells { max-width: 1180px; margin: 0 auto; }
   .jp-Cell { padding-left: 12px; padding-right: 12px; }

@@ -118,19 +118,58 @@ def message_allowed(channel: str | None, msg_type: str | None, content: Any = No
     return False
 
 
+#: Most parts a websocket frame may announce (a kernel message has a handful, plus its buffers).
+MAX_FRAME_PARTS = 64
+
+
+def frame_offsets(ws_msg: bytes, width: int, count: int, first: int) -> list[int]:
+    """Offsets announced by a binary frame, checked to lie inside the frame and in order.
+
+    Jupyter's own readers trust the counts written in the frame: a frame that announces billions
+    of parts makes them allocate memory without end. This check runs first, so such a frame is
+    dropped instead.
+    """
+    if count < 1 or count > MAX_FRAME_PARTS or first + width * count > len(ws_msg):
+        raise ValueError("malformed frame")
+    offsets = [int.from_bytes(ws_msg[first + width * i: first + width * (i + 1)],
+                              "little" if width == 8 else "big") for i in range(count)]
+    if any(b < a for a, b in zip(offsets, offsets[1:])) or offsets[0] < first + width * count \
+            or offsets[-1] > len(ws_msg):
+        raise ValueError("malformed frame")
+    return offsets
+
+
+def _frame_count(ws_msg: bytes, width: int) -> int:
+    if not isinstance(ws_msg, bytes) or len(ws_msg) < width:
+        raise ValueError("malformed frame")
+    return int.from_bytes(ws_msg[:width], "little" if width == 8 else "big", signed=width == 4)
+
+
 class PublicKernelConnection(ZMQChannelsWebsocketConnection):
-    """The kernel websocket of a public page: drops every message :func:`message_allowed` refuses."""
+    """The kernel websocket of a public page: drops every message :func:`message_allowed` refuses.
+
+    Binary frames are checked for sane sizes before Jupyter reads them (see :func:`frame_offsets`).
+    """
 
     def _peek(self, ws_msg) -> tuple[str | None, str | None, Any]:
         """Channel, message type and content of an incoming message, read as the parent class does."""
         if self.subprotocol == "v1.kernel.websocket.jupyter.org":
+            count = _frame_count(ws_msg, 8)
+            offsets = frame_offsets(ws_msg, 8, count, 8)
+            if len(offsets) < 6:  # channel, header, parent, metadata, content, end
+                raise ValueError("malformed frame")
             channel, msg_list = deserialize_msg_from_ws_v1(ws_msg)
             header = self.session.unpack(msg_list[0])
             content = self.session.unpack(msg_list[3]) if len(msg_list) > 3 else None
             return channel, header.get("msg_type"), content
-        msg = deserialize_binary_message(ws_msg) if isinstance(ws_msg, bytes) else json.loads(ws_msg)
-        header = msg.get("header") or {}
-        return msg.get("channel"), header.get("msg_type"), msg.get("content")
+        if isinstance(ws_msg, bytes):
+            frame_offsets(ws_msg, 4, _frame_count(ws_msg, 4), 4)
+            msg = deserialize_binary_message(ws_msg)
+        else:
+            msg = json.loads(ws_msg)
+        if not isinstance(msg, dict) or not isinstance(msg.get("header"), dict):
+            raise ValueError("not a kernel message")
+        return msg.get("channel"), msg["header"].get("msg_type"), msg.get("content")
 
     def handle_incoming_message(self, incoming_msg) -> None:
         try:

@@ -261,9 +261,9 @@ def find_component(section: str):
 
 def nav(current: str | None = None) -> str:
     """Links to the landing page and the other dashboards (relative, so they work under any prefix)."""
-    links = ['<a href=".">All cases</a>']
-    links += [f'<a href="{name}">{name.title()}</a>' if name != current else f"<b>{name.title()}</b>"
-              for name in CASES]
+    links = ['<a class="cl-here" href=".">All cases</a>']
+    links += [f'<a class="cl-here" href="{name}">{name.title()}</a>' if name != current
+              else f"<b>{name.title()}</b>" for name in CASES]
     return f'<div class="cl-nav">{" &middot; ".join(links)}</div>'
 
 
@@ -431,13 +431,13 @@ def landing(figures: int = 2) -> HTML:
         try:
             c = load_case(name)
         except CaseFileError:
-            cards.append(f'<a class="cl-case" href="{name}"><h2>{esc(name.title())}</h2>'
+            cards.append(f'<a class="cl-case cl-here" href="{name}"><h2>{esc(name.title())}</h2>'
                          '<div class="cl-src">The data of this case cannot be shown right now.</div></a>')
             continue
         p = c.profile
         figs = "".join(figure_card(f) for f in c.key_figures[:figures])
         cards.append(
-            f'<a class="cl-case" href="{esc(name)}"><h2>{esc(p.name)}</h2>'
+            f'<a class="cl-case cl-here" href="{esc(name)}"><h2>{esc(p.name)}</h2>'
             f'<div class="cl-where">{esc(p.industry)} &middot; {esc(p.place)}, {esc(p.country)}</div>'
             f'<div class="cl-summary">{esc(_first_sentences(p.summary))}</div>'
             f'<div class="cl-cards">{figs}</div><div class="cl-go">Open the dashboard &rarr;</div></a>')

@@ -214,9 +214,10 @@ def radar_data(labels: list[str], values: list, hovers: list[str], provenances: 
                 marker=dict(symbol=symbols + symbols[:1], size=10, line=dict(width=2)))
 
 
-def radar_trace(name: str, colour: str, data: dict, dash: str = "solid", fill: str = "toself") -> go.Scatterpolar:
+def radar_trace(name: str, colour: str, data: dict, dash: str = "solid", fill: str = "toself",
+                visible: bool = True) -> go.Scatterpolar:
     return go.Scatterpolar(name=name, mode="lines+markers", hoverinfo="text", fill=fill, opacity=0.85,
-                           line=dict(color=colour, dash=dash, width=3), **data)
+                           visible=visible, line=dict(color=colour, dash=dash, width=3), **data)
 
 
 def radar_layout(title: str, top: float = 5, height: int = 460) -> go.Layout:

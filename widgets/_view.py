@@ -19,13 +19,12 @@ HIGHLIGHT = "#1565c0"  # blue: the item the trainee picked
 MUTED = "#cfd8dc"  # light grey: everything else
 ERROR_CLASS = "clusterlab-error"
 COLUMNS_CLASS = "clusterlab-two-columns"
-STICKY_CLASS = "clusterlab-sticky"
+CHART_COLUMN_CLASS = "clusterlab-chart-column"
 _COLUMNS_CSS = (
     f"<style>.{COLUMNS_CLASS}{{grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:8px 18px;"
     "align-items:start}"
-    f".{STICKY_CLASS}{{position:sticky;top:8px;align-self:start;z-index:1}}"
     f"@media (max-width:900px){{.{COLUMNS_CLASS}{{grid-template-columns:minmax(0,1fr)}}"
-    f".{STICKY_CLASS}{{position:static;order:-1}}}}</style>"
+    f".{CHART_COLUMN_CLASS}{{order:-1}}}}</style>"
 )
 
 
@@ -39,12 +38,16 @@ def note(text: str, colour: str = "#455a64") -> str:
     return f'<p style="margin:2px 0;color:{colour}">{text}</p>'
 
 
-def two_columns(left: w.Widget, right: w.Widget) -> w.GridBox:
-    """``left`` and ``right`` side by side; ``right`` stays in view while the page scrolls (sticky).
+def two_columns(left: w.Widget, right: w.Widget, height: str = "600px") -> w.GridBox:
+    """``left`` (controls) and ``right`` (a chart) side by side.
 
-    On a narrow screen the two stack, ``right`` first, so that a chart stays above its controls.
+    ``left`` scrolls within ``height``, so the chart stays in view beside the control being moved
+    (a sticky column does not work inside notebook outputs, whose boxes clip their content). On a
+    narrow screen the two stack, the chart first.
     """
-    right.add_class(STICKY_CLASS)
+    left.layout.max_height = height
+    left.layout.overflow = "auto"
+    right.add_class(CHART_COLUMN_CLASS)
     grid = w.GridBox([w.HTML(_COLUMNS_CSS, layout=w.Layout(display="none")), left, right],
                      layout=w.Layout(width="100%"))
     grid.add_class(COLUMNS_CLASS)

@@ -171,8 +171,8 @@ class BeforeAfter:
         changes = []
         for n, item in enumerate(case_list(case, "outcomes", "before-and-after outcomes"), 1):
             with reading(f"Outcome {n} of the case"):
-                sides = {s: Snapshot(pick(pick(item, s), "year"), pick(pick(item, s), "text") or "",
-                                     *(pick(pick(item, s), k) for k in ("value", "low", "high"))) for s in ("before", "after")}
+                sides = {s: Snapshot(pick(o, "year"), pick(o, "text") or "", pick(o, "value"), pick(o, "low"),
+                                     pick(o, "high")) for s, o in ((s, pick(item, s)) for s in ("before", "after"))}
                 rebuilt = [s for s in ("before", "after") if Provenance.of(item, s).reconstructed]
                 prov = Provenance.of(item, rebuilt[0]) if rebuilt else Provenance.of(item)
                 changes.append(Change(pick(item, "id"), pick(item, "label"), pick(item, "subject"), sides["before"],
@@ -251,7 +251,7 @@ class BeforeAfterView(ComponentView):
             parts += self._build_form()
         self.widget = w.VBox(parts)
         self.widget.add_class("clusterlab-before-after")
-        self._sync()
+        self._sync(figure=False)
         self.subject.observe(lambda _c: self._run(self._sync, False), names="value")
         self.chosen.observe(lambda _c: self._run(self._redraw), names="value")
 
@@ -291,7 +291,7 @@ class BeforeAfterView(ComponentView):
     def _add(self) -> None:
         b = {k: box.value for k, box in self.boxes.items()}
         self.model.add({"label": b["What"], "subject": b["Subject"], "unit": b["Unit"], "source": b["Source"],
-                        "before": self._snapshot(b["Before"], "'Before'"), "after": self._snapshot(b["After"], "'After'")})
+                        **{k.lower(): self._snapshot(b[k], f"'{k}'") for k in ("Before", "After")}})
         for box in self.boxes.values():
             box.value = ""
         self._sync(True)
@@ -304,7 +304,7 @@ class BeforeAfterView(ComponentView):
         self._sync(True)
         self.save()
 
-    def _sync(self, refill_subjects: bool = True) -> None:
+    def _sync(self, refill_subjects: bool = True, figure: bool = True) -> None:
         """Fill the subject picker (if asked) and the list of changes from the model; show them all."""
         with self._quietly():
             if refill_subjects:
@@ -316,16 +316,17 @@ class BeforeAfterView(ComponentView):
             if not self.read_only:
                 self.remove_pick.options = [(short(f"{c.subject}: {c.label}", 60), c.id) for c in self.model.changes]
                 self.remove_pick.value = None
-        self._redraw()
+        self._redraw(figure)
 
-    def _redraw(self) -> None:
+    def _redraw(self, figure: bool = True) -> None:
         shown = [self.model.change(i) for i in self.chosen.value]
         data = _dumbbells(shown)
-        with self.figure.batch_update():
-            for trace, d in zip(self.figure.data, data):
-                trace.update(**d)
-            self.figure.layout.height = self._height(data)
-            self.figure.layout.xaxis.range = self._x_range(data)
+        if figure:  # the figure is built complete; in Voila, changes made before display are lost
+            with self.figure.batch_update():
+                for trace, d in zip(self.figure.data, data):
+                    trace.update(**d)
+                self.figure.layout.height = self._height(data)
+                self.figure.layout.xaxis.range = self._x_range(data)
         words = [c for c in shown if not c.numeric]
         cell = f'<td style="{CELL}">'
         rows = "".join(

@@ -28,7 +28,8 @@ CORNER_LABELS = {"factor_conditions": "Factor conditions", "demand_conditions": 
 CORNER_HINTS = {
     "factor_conditions": "Skills, infrastructure, research, capital and natural resources the firms can draw on.",
     "demand_conditions": "How demanding and sophisticated the buyers are, close by and abroad.",
-    "related_and_supporting_industries": "Suppliers, service firms and related industries nearby and how good they are.",
+    "related_and_supporting_industries": "Suppliers, service firms and related industries nearby, and how good "
+                                         "they are.",
     "strategy_structure_and_rivalry": "How firms are run and organised, and how hard and how fairly they compete.",
     "government": "Rules, public programmes and investment that shape the other four.",
     "chance": "Events outside anyone's control: new technologies, market openings, crises.",
@@ -241,7 +242,8 @@ class DiamondView(ComponentView):
             rebuilt = (f'<br><span style="color:#8d6e63">reconstructed for teaching: {esc(f.provenance.note)}</span>'
                        if f.provenance.reconstructed else "")
             source = f"<br><i>Source: {esc(f.provenance.source)}</i>" if f.provenance.source else ""
-            rows.append(f"<li><b>{side}</b> ({f.score}/5): {esc(f.assessment) or '—'}<small>{source}{rebuilt}</small></li>")
+            rows.append(f"<li><b>{side}</b> ({f.score}/5): {esc(f.assessment) or '—'}"
+                        f"<small>{source}{rebuilt}</small></li>")
         self.details.value = (f'<div style="color:#37474f"><b>{CORNER_LABELS[corner]}</b>: '
                               f"{esc(CORNER_HINTS[corner])}<ul>{''.join(rows)}</ul></div>")
         gaps = [f"{CORNER_LABELS[c]} ({g:+d})" for c, g in m.gaps() if g > 0]

@@ -174,7 +174,8 @@ class FiveForces:
     def from_case(cls, case, title: str | None = None) -> FiveForces:
         """Every segment of the case that has a five-forces assessment, labelled as in the case."""
         items = case_list(case, "five_forces", "five-forces assessment")
-        known = {pick(s, "id"): s for s in (pick(case, "segments") or [])}
+        with reading("The case's segments"):
+            known = {pick(s, "id"): s for s in (pick(case, "segments") or [])}
         segments = []
         for n, item in enumerate(items, 1):
             with reading(f"Five-forces assessment {n} of the case"):
@@ -226,10 +227,11 @@ class FiveForcesView(ComponentView):
                                        style={"description_width": "initial"})
         self._fill_pickers(self.model.segments[0].id, self.model.segments[1].id if len(self.model.segments) > 1
                            else self.NONE)
-        first = self.model.segments[0]
-        self.figure = go.FigureWidget(
-            data=[radar_trace(first.label, IDEAL, _radar(first)),
-                  radar_trace("", COMPARE, _radar(first), dash="dash", fill="none")],
+        seg, other = self._shown()
+        self.figure = go.FigureWidget(  # complete when built: in Voila, changes made before display are lost
+            data=[radar_trace(seg.label, IDEAL, _radar(seg)),
+                  radar_trace(other.label if other else "", COMPARE, _radar(other or seg), dash="dash", fill="none",
+                              visible=other is not None)],
             layout=radar_layout("Strength of each force (5 = strong force = less attractive)"))
         self.summary, self.notes = w.HTML(), w.HTML()
         self.sliders, self.reasons, self.infos = {}, {}, {}
@@ -245,7 +247,7 @@ class FiveForcesView(ComponentView):
                               self.figure, self.summary, *rows, adding, self.notes])
         self.widget.add_class("clusterlab-five-forces")
         self._disable([*self.sliders.values(), *self.reasons.values(), self.new_label, self.add_button])
-        self._redraw()
+        self._redraw(figure=False)
 
     def _row(self, force: str) -> w.VBox:
         slider = w.IntSlider(min=1, max=5, step=1, description=FORCE_LABELS[force], continuous_update=False,
@@ -278,13 +280,19 @@ class FiveForcesView(ComponentView):
         self._redraw()
         self.save()
 
-    def _redraw(self) -> None:
+    def _shown(self) -> tuple:
+        """The segment picked and the one to compare it with (None when there is none)."""
         seg = self.model.segment(self.segment_pick.value)
-        other = None if self.compare_pick.value in (self.NONE, seg.id) else self.model.segment(self.compare_pick.value)
-        with self.figure.batch_update():
-            self.figure.data[0].update(name=seg.label, **_radar(seg))
-            self.figure.data[1].update(name=other.label if other else "", visible=other is not None,
-                                       **_radar(other or seg))
+        return seg, (None if self.compare_pick.value in (self.NONE, seg.id) else
+                     self.model.segment(self.compare_pick.value))
+
+    def _redraw(self, figure: bool = True) -> None:
+        seg, other = self._shown()
+        if figure:
+            with self.figure.batch_update():
+                self.figure.data[0].update(name=seg.label, **_radar(seg))
+                self.figure.data[1].update(name=other.label if other else "", visible=other is not None,
+                                           **_radar(other or seg))
         with self._quietly():
             for f in FORCES:
                 self.sliders[f].value = seg.forces[f].score
@@ -297,7 +305,8 @@ class FiveForcesView(ComponentView):
             source = f"<i>Source: {esc(fs.provenance.source)}</i>" if fs.provenance.source else ""
             self.infos[f].value = note(f"<small>{esc(FORCE_HINTS[f])} {said}{source}{rebuilt}</small>", "#546e7a")
         text = "; ".join(f"<b>{esc(s.label)}</b>: attractiveness {s.attractiveness():.1f} of 5"
-                         + (f" <small>({esc(s.description)})</small>" if s.description else "") for s in (seg, other) if s)
+                         + (f" <small>({esc(s.description)})</small>" if s.description else "")
+                         for s in (seg, other) if s)
         ranked = ", ".join(f"{esc(self.model.segment(i).label)} {a:.1f}" for i, a in self.model.ranking())
         self.summary.value = note(text) + note(f"<small>All segments, most attractive first: {ranked}</small>")
         shown = [s for s in (seg, other) if s]

@@ -129,9 +129,9 @@ class KeyFigures:
 
     def in_theme(self, theme=None) -> list[KeyNumber]:
         """The figures of one theme (all of them for None or 'all')."""
-        if theme in (None, ALL):
+        if theme is None or theme == ALL:
             return list(self.figures)
-        if theme not in dict(self.themes()):
+        if not isinstance(theme, str) or theme not in dict(self.themes()):
             raise ComponentError(f"There is no theme {chk.describe(theme)}. Themes: "
                                  f"{', '.join(t for t, _ in self.themes()) or 'none'}.")
         return [f for f in self.figures if f.theme == theme]

@@ -256,8 +256,9 @@ class SegmentationView(ComponentView):
     def __init__(self, model=None, *, save_as: str | None = None, read_only: bool = False):
         super().__init__(model, save_as=save_as, read_only=read_only)
         heat, marks, arrows = _data(self.model)
+        first = self.model.segments[0].id if self.model.segments else None
         symbols = {"initial": ("circle", TODAY), "ideal": ("star", IDEAL)}
-        self.figure = go.FigureWidget(
+        self.figure = go.FigureWidget(  # complete when built: in Voila, changes made before display are lost
             data=[go.Heatmap(zmin=0, zmax=5, colorscale=_COLOURS, texttemplate="%{text}", hoverinfo="text",
                              xgap=3, ygap=3, colorbar=dict(title="attractiveness", tickvals=[0, 1, 2, 3, 4, 5],
                                                            ticktext=["not known", "1", "2", "3", "4", "5"]), **heat),
@@ -265,6 +266,7 @@ class SegmentationView(ComponentView):
                                marker_symbol=symbols[pos][0], marker_color=symbols[pos][1], marker_size=16)
                     for pos, mark in zip(POSITIONS, marks)]],
             layout=go.Layout(height=520, margin=dict(l=200, r=20, t=120, b=30), annotations=arrows,
+                             shapes=_outline(self.model, first),
                              legend=dict(orientation="h", y=-0.05), plot_bgcolor="white", **_axes(self.model)))
         self.header, self.details, self.notes = w.HTML(), w.HTML(), w.HTML()
         self.pick = w.Dropdown(description="Segment", layout=w.Layout(width="380px"))
@@ -289,34 +291,28 @@ class SegmentationView(ComponentView):
         self.widget.add_class("clusterlab-segmentation")
         self._disable([self.position, self.attract, self.remove_button, *form])
         self.remove_button.layout.display = "none" if self.read_only else None
-        self._sync(self.model.segments[0].id if self.model.segments else None)
+        self._sync(first, figure=False)
 
     def _edit(self, setter, value) -> None:
         if self.pick.value is None:
             raise ComponentError("Choose a segment first.")
         setter(self.pick.value, value)
-        self._redraw()
-        self._sync(self.pick.value)
-        self.save()
+        self._changed(self.pick.value)
 
     def _add(self) -> None:
         split = [[x.strip() for x in box.value.split(";") if x.strip()] for box in (self.new_products, self.new_buyers)]
         seg = self.model.add_segment(self.new_label.value, *split, position=self.new_position.value)
-        for box in (self.new_label, self.new_products, self.new_buyers):
-            box.value = ""
-        self._redraw()
-        self._sync(seg.id)
-        self.save()
+        self.new_label.value = self.new_products.value = self.new_buyers.value = ""
+        self._changed(seg.id)
 
     def _remove(self) -> None:
         if self.pick.value is None:
             raise ComponentError("Choose the segment to remove first.")
         self.model.remove_segment(self.pick.value)
-        self._redraw()
-        self._sync(self.model.segments[0].id if self.model.segments else None)
-        self.save()
+        self._changed(self.model.segments[0].id if self.model.segments else None)
 
-    def _redraw(self) -> None:
+    def _changed(self, chosen) -> None:
+        """Redraw the whole chart after a change to the model, pick ``chosen`` and save."""
         heat, marks, arrows = _data(self.model)
         with self.figure.batch_update():
             self.figure.data[0].update(**heat)
@@ -324,24 +320,25 @@ class SegmentationView(ComponentView):
                 trace.update(**mark)
             self.figure.layout.update(**_axes(self.model))
             self.figure.layout.annotations = arrows  # update() would keep old arrows when there are none
+        self._sync(chosen)
+        self.save()
 
-    def _sync(self, chosen) -> None:
+    def _sync(self, chosen, figure: bool = True) -> None:
         """Fill the picker and the edit controls from the model, with ``chosen`` picked."""
         with self._quietly():
             self.pick.options = [(f"{s.label} ({s.position})", s.id) for s in self.model.segments]
             self.pick.value = chosen
-        self._refresh()
+        self._refresh(figure)
 
-    def _refresh(self) -> None:
+    def _refresh(self, figure: bool = True) -> None:
         m, chosen = self.model, self.pick.value
         seg = m.segment(chosen) if chosen is not None else None
         with self._quietly():
-            values = [1, 2, 3, 4, 5] + ([seg.attractiveness] if seg and seg.attractiveness not in (None, 1, 2, 3, 4, 5)
-                                        else [])
-            self.attract.options = [("not known", None)] + [(f"{v:g}", v) for v in values]
+            odd = [seg.attractiveness] if seg and seg.attractiveness not in (None, 1, 2, 3, 4, 5) else []
+            self.attract.options = [("not known", None)] + [(f"{v:g}", v) for v in [1, 2, 3, 4, 5, *odd]]
             self.attract.value = seg.attractiveness if seg else None
             self.position.value = seg.position if seg else None
-        with self.figure.batch_update():
+        if figure:
             self.figure.layout.shapes = _outline(m, chosen)
         self.header.value = (f"<h3>{esc(m.title)}</h3>" + note(
             f"{len(m.segments)} segments on {len(m.products)} products and services × {len(m.buyers)} buyers and "

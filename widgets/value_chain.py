@@ -255,7 +255,7 @@ class ValueChainView(ComponentView):
                               self.figure, self.summary, self.pick, *edit, self.details, self.notes])
         self.widget.add_class("clusterlab-value-chain")
         self._disable([*self.sliders.values(), *self.places.values()])
-        self._redraw()
+        self._redraw(figure=False)
 
     def _edit(self, setter, side: str, value) -> None:
         if self.pick.value is None:
@@ -264,13 +264,14 @@ class ValueChainView(ComponentView):
         self._redraw()
         self.save()
 
-    def _redraw(self) -> None:
+    def _redraw(self, figure: bool = True) -> None:
         m = self.model
         shown = m.shown(self.where.value, self.side.value, self.by_gap.value)
-        with self.figure.batch_update():
-            for trace, data in zip(self.figure.data, _bars(shown)):
-                trace.update(**data)
-            self.figure.layout.yaxis.range = _y_range(shown)
+        if figure:  # the figure is built complete; in Voila, changes made before display are lost
+            with self.figure.batch_update():
+                for trace, data in zip(self.figure.data, _bars(shown)):
+                    trace.update(**data)
+                self.figure.layout.yaxis.range = _y_range(shown)
         stage = m.stage(self.pick.value) if self.pick.value is not None else None
         with self._quietly():
             for side in SIDES:
@@ -278,8 +279,8 @@ class ValueChainView(ComponentView):
                     self.sliders[side].value = getattr(stage, side)
                     self.places[side].value = getattr(stage, f"where_{side}")
         top = [f"{esc(m.stage(i).name)} ({g:+d})" for i, g in m.gaps() if g > 0][:3]
-        self.summary.value = note(f"Showing {len(shown)} of {len(m.stages)} stages. "
-                                  + (f"Largest gaps: {', '.join(top)}." if top else "No stage falls short of the ideal."))
+        gaps = f"Largest gaps: {', '.join(top)}." if top else "No stage falls short of the ideal."
+        self.summary.value = note(f"Showing {len(shown)} of {len(m.stages)} stages. {gaps}")
         if stage is not None:
             rows = "".join(f"<li><b>{side}</b> ({getattr(stage, f'where_{side}')}, {getattr(stage, side)}/5): "
                            f"{esc('; '.join(getattr(stage, f'activities_{side}')) or 'no activities listed')}</li>"

@@ -94,8 +94,34 @@ def test_the_connection_forwards_only_allowed_messages(monkeypatch, protocol):
         else:
             conn.handle_incoming_message(json.dumps({"channel": channel, "header": header, "parent_header": {},
                                                      "metadata": {}, "content": {}}))
-    conn.handle_incoming_message(b"\x00garbage" if protocol else "{not json")
+    for junk in JUNK_FRAMES if protocol else ("{not json", "[]", '{"header": 3}'):
+        conn.handle_incoming_message(junk)
     assert len(forwarded) == 1, "only the comm message may reach the kernel"
+
+
+#: Frames that announce absurd sizes: Jupyter's own reader would allocate memory without end.
+JUNK_FRAMES = (
+    b"\x00garbage", b"\xff" * 8 + b"x" * 100, (2**40).to_bytes(8, "little") + b"\x00" * 64,
+    (6).to_bytes(8, "little") + (10**9).to_bytes(8, "little") * 6, b"", "text in a binary protocol",
+)
+
+
+def test_legacy_binary_frames_with_absurd_sizes_are_dropped(monkeypatch):
+    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+    forwarded = []
+    monkeypatch.setattr(ZMQChannelsWebsocketConnection, "handle_incoming_message",
+                        lambda self, msg: forwarded.append(msg))
+
+    class Probe(PublicKernelConnection):
+        subprotocol = None
+        session = _Session()
+        log = logging.getLogger("probe")
+
+    conn = Probe.__new__(Probe)
+    for junk in ((2**31 - 1).to_bytes(4, "big") + b"\x00" * 16, b"\x00\x00\x00\x01\xff\xff\xff\xff", b"\x01"):
+        conn.handle_incoming_message(junk)
+    assert forwarded == []
 
 
 @pytest.mark.parametrize("path", ["../x", "a/../../x", "a/./b", "/etc/passwd", "a\\..\\b", "", "a//b", "..",

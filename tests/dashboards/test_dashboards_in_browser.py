@@ -45,7 +45,8 @@ def page(dashboards_server, sandbox):
 def assert_clean(page, name: str) -> None:
     """No code, no traceback, no error box, nothing fetched from elsewhere."""
     text = page.inner_text("body")
-    assert page.locator(".jp-InputArea, .cm-editor, .CodeMirror").count() == 0, "a code cell is visible"
+    assert page.locator(".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .cm-editor, .CodeMirror").count() == 0, \
+        "a code cell is visible"
     leaked = [line for line in code_lines(name) if line in text]
     assert not leaked, f"code visible on the page: {leaked[:3]}"
     for word in ("Traceback", "There was an error when executing cell", "Error:"):
@@ -64,8 +65,9 @@ def test_landing_page_links_the_three_dashboards(page, dashboards_server, artifa
     assert page.locator(".cl-case .cl-src").count() >= 3, "the key figures show no source"
     page.screenshot(path=str(artifacts / "dashboards-landing.png"))
     assert_clean(page, "index")
-    page.click(".cl-case[href='prato']")
-    page.wait_for_url("**/prato", timeout=60_000)
+    with page.expect_navigation(wait_until="commit", timeout=60_000):
+        page.click(".cl-case[href='prato']")
+    assert page.url.endswith("/prato")
     page.wait_for_selector(".cl-hero h1", timeout=120_000)
 
 

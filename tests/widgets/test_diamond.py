@@ -137,7 +137,8 @@ def test_editing_changes_the_radar_and_is_saved(work_folder, errors_of):
     view.scores["ideal"].value = 4
     assert view.figure.data[1].r[4] == 4
     again = DiamondView(save_as="m4-dia")
-    assert again.model == view.model and again.model.factor("factor_conditions", "today").assessment == "Skilled workers"
+    assert again.model == view.model
+    assert again.model.factor("factor_conditions", "today").assessment == "Skilled workers"
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -95,7 +95,8 @@ def test_unicode_json_round_trip_and_work_store():
     ff = FiveForces.from_dict(SEGMENTS)
     ff.set_reasoning("luxury", "rivalry", "Concorrenza con Arzignano — 竞争")
     again = FiveForces.from_dict(json.loads(json.dumps(ff.to_dict())))
-    assert again == ff and again.segment("luxury").forces["rivalry"] == ForceScore(2, "Concorrenza con Arzignano — 竞争")
+    assert again == ff
+    assert again.segment("luxury").forces["rivalry"] == ForceScore(2, "Concorrenza con Arzignano — 竞争")
     WorkStore("ff").save(ff.to_dict())
     assert FiveForces.from_dict(WorkStore("ff").load()) == ff
 

@@ -207,3 +207,11 @@ def test_work_store_save_then_load(data):
     store = WorkStore("fuzz")
     if works_or_explains(store.save, {"data": data}) is not None:
         assert store.load() == json.loads(json.dumps({"data": data}))
+
+
+@FUZZ
+@given(near(dict(EVENT, date_label="1950s", approximate=True)))
+def test_event_with_an_approximate_date(data):
+    e = works_or_explains(Event.from_dict, data)
+    if e is not None:
+        assert Event.from_dict(json.loads(json.dumps(e.to_dict()))) == e

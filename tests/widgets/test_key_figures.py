@@ -79,7 +79,8 @@ def test_view_of_a_case_shows_a_card_per_figure_and_a_theme_picker(cases):
 
 
 def test_view_marks_reconstructed_figures_and_escapes_text():
-    view = KeyFiguresView([{**FIGURE, "label": "<b>bold</b>", "basis": "reconstructed", "note": "Count by the course."}])
+    view = KeyFiguresView([{**FIGURE, "label": "<b>bold</b>", "basis": "reconstructed",
+                            "note": "Count by the course."}])
     assert "clusterlab-kf-rebuilt" in view.cards.value and "reconstructed for teaching" in view.cards.value
     assert "Count by the course." in view.cards.value and "&lt;b&gt;bold" in view.cards.value
     assert view.theme.layout.display == "none"  # one figure: no picker needed

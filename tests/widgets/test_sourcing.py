@@ -9,7 +9,7 @@ import pytest
 from clusterlab.widgets import ComponentError, Provenance
 from clusterlab.widgets._sourcing import (basis_box, case_list, case_place, find, hatch, number, radar_data, reading,
                                           slug, sources_line)
-from clusterlab.widgets._view import COLUMNS_CLASS, STICKY_CLASS, two_columns
+from clusterlab.widgets._view import CHART_COLUMN_CLASS, COLUMNS_CLASS, two_columns
 
 
 def test_provenance_defaults_to_own_work_and_round_trips():
@@ -85,9 +85,10 @@ def test_notes_and_styles_mark_reconstructed_items():
     assert data["r"] == [1, 2, 1] and data["marker"]["symbol"] == ["circle", "circle-open", "circle"]
 
 
-def test_two_columns_keep_the_right_one_in_view():
+def test_two_columns_keep_the_chart_in_view_beside_scrolling_controls():
     left, right = ipywidgets.VBox(), ipywidgets.VBox()
-    grid = two_columns(left, right)
+    grid = two_columns(left, right, height="500px")
     assert isinstance(grid, ipywidgets.GridBox) and COLUMNS_CLASS in grid._dom_classes
-    assert grid.children[1:] == (left, right) and STICKY_CLASS in right._dom_classes
-    assert "position:sticky" in grid.children[0].value and grid.children[0].layout.display == "none"
+    assert grid.children[1:] == (left, right) and CHART_COLUMN_CLASS in right._dom_classes
+    assert (left.layout.max_height, left.layout.overflow) == ("500px", "auto")
+    assert "grid-template-columns" in grid.children[0].value and grid.children[0].layout.display == "none"

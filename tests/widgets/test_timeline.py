@@ -206,3 +206,30 @@ def test_close_events_get_labels_on_different_rows_and_crowded_ones_keep_their_h
     texts = view.figure.data[0].text
     assert texts.count("") == 12 - 8 and len(view.figure.data[0].hovertext) == 12
     assert "overlap" in view.header.value
+
+
+def test_approximate_dates_keep_their_label():
+    e = Event("1950", "Tanning in the 1950s", "", "doc", date_label="1950s", approximate=True)
+    assert e.when == "1950s" and Event.from_dict(json.loads(json.dumps(e.to_dict()))) == e
+    assert Event("1995", "t", "", "s", approximate=True).when == "about 1995"
+    assert Event("1994", "t", "", "s", date_label="during the initiative").when == "during the initiative"
+    assert "date_label" not in Event("1950", "t", "", "s").to_dict()  # older saved work stays the same
+    with pytest.raises(ComponentError, match="true or false"):
+        Event("1950", "t", "", "s", approximate="yes")
+    with pytest.raises(ComponentError, match="too long"):
+        Event("1950", "t", "", "s", date_label="x" * 61)
+
+
+def test_from_case_shows_approximate_dates_and_reconstructed_dates(cases):
+    tl = Timeline.from_case(cases["igualada"])
+    assert tl.title == "Igualada: timeline"
+    fifties = [e for e in tl.events if e.date == "1950"]
+    assert fifties and all(e.approximate and e.when == "1950s" for e in fifties)
+    trip = next(e for e in tl.events if e.title == "Benchmarking trip to Arzignano")
+    assert trip.basis == "reconstructed"  # published event, but its date is the course's inference
+    assert trip.when == "during the 1994 initiative"
+    view = TimelineView(tl, read_only=True)
+    hovers = [h for trace in view.figure.data for h in trace.hovertext]
+    assert any("1950s (approximate; drawn at 1950)" in h for h in hovers)
+    assert any("about 1995 (approximate; drawn at 1995)" in h for h in hovers)
+    assert "approximate" in view.header.value

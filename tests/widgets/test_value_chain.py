@@ -132,7 +132,8 @@ def test_view_draws_today_ideal_and_gap_and_names_the_benchmark(cases):
     assert today.y == (2, 3, 2, 2, 2, 1, 1, 2, 1, 2) and gap.y[5] == 4
     assert set(today.marker.pattern.shape) == {"/"} and "Arzignano" in ideal.name
     assert "Arzignano" in view.header.value and "Reconstructed for teaching" in view.notes.value
-    assert "Source: CLUSTEM" in today.hovertext[0] and "Largest gaps: Testing and certification (+4)" in view.summary.value
+    assert "Source: CLUSTEM" in today.hovertext[0]
+    assert "Largest gaps: Testing and certification (+4)" in view.summary.value
 
 
 def test_filter_sort_and_stage_picker_work_when_read_only(cases):
