@@ -4,11 +4,12 @@
 
 * ``/`` is the landing dashboard and ``/<case>`` each case's dashboard; there is no file tree,
   no contents API, no ``/voila/render`` of arbitrary paths and no ``/voila/files``;
-* static files come only from Voila's own front-end folders and from the few JupyterLab
-  extensions the dashboards need (widgets, anywidget, plotly); every other path is a 404;
+* static files come only from Voila's own front-end folders, from the few JupyterLab extensions
+  the dashboards need (widgets, anywidget) and plotly's chart script; every other path is a 404;
 * the kernel websocket passes on only the comm messages the widgets use
   (:func:`message_allowed`): an ``execute_request`` or any other request is dropped before it
-  reaches a kernel, on top of Voila's own filter;
+  reaches a kernel, on top of Voila's own filter; binary frames that announce absurd sizes are
+  dropped before Jupyter's reader, which would try to allocate them, sees them;
 * a dashboard page is refused with a 503 when ``max_kernels`` visitors' kernels are running;
 * pages carry a Content-Security-Policy that lets the browser reach this server only, so the
   dashboards work offline and cannot pull anything from elsewhere.
@@ -19,7 +20,6 @@ The dashboards themselves are staged and the server configured in :mod:`.dashboa
 from __future__ import annotations
 
 import json
-import logging
 import os
 import posixpath
 from typing import Any
@@ -43,8 +43,6 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.utils import get_voila_labextensions_path
 
-log = logging.getLogger(__name__)
-
 KERNEL_ID = r"(?P<kernel_id>\w+-\w+-\w+-\w+-\w+)"
 
 #: The JupyterLab extensions a dashboard page loads (and the only ones whose files are served).
@@ -55,9 +53,6 @@ PAGE_EXTENSIONS = (
     "@voila-dashboards/widgets-manager8",
     "anywidget",
 )
-
-#: Where the page fetches plotly's widget bundle (see :func:`plotly_bundle`), under ``<base>voila/``.
-PLOTLY_BUNDLE_ROUTE = "clusterlab/plotly-widget-{version}.js"
 
 #: Comm targets a page may open in its kernel: ipywidgets' control channel and its widgets.
 COMM_TARGETS = frozenset({"jupyter.widget.control", "jupyter.widget"})
@@ -418,7 +413,7 @@ class PublicVoila(Voila):
             (url_path_join(base, r"/voila/labextensions/(.*)"), PageExtensionsHandler,
              {"path": labextensions, "no_cache_paths": ["/"], "extensions": list(self.page_extensions)}),
         ]
-        version, bundle = plotly_bundle()
+        version, bundle = plotly_bundle()  # at <base>voila/clusterlab/plotly-widget-<version>.js
         handlers.append((url_path_join(base, r"/voila/clusterlab/plotly-widget-(.*)\.js"), PlotlyBundleHandler,
                          {"path": os.path.dirname(bundle), "filename": os.path.basename(bundle),
                           "version": version}))

@@ -11,9 +11,9 @@ Rules the page keeps: every number shows its source (a numbered reference to the
 at the end of the page, with the full citation on hover); anything with ``basis: reconstructed``
 is labelled as reconstructed for teaching; a problem shows as a short message, never a traceback.
 
-A chart whose component is not available yet is shown as a clearly marked placeholder with the
-same data as a table; :data:`COMPONENTS` names the component each section expects, and the
-section is wired automatically once ``clusterlab.widgets`` provides it.
+Each chart is ``View(Model.from_case(case), read_only=True)`` for the component named in
+:data:`COMPONENTS`. Should a component be missing or refuse a case's data, the section shows the
+same figures as a table instead, clearly marked, so that the page still tells the story.
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ CASES = ("igualada", "prato", "huddersfield")
 #: Section -> (module in clusterlab.widgets, view class, model class with ``from_case(case)``).
 COMPONENTS: dict[str, tuple[str, str, str]] = {
     "timeline": ("timeline", "TimelineView", "Timeline"),
+    "segments": ("segmentation", "SegmentationView", "SegmentationMatrix"),
     "five_forces": ("five_forces", "FiveForcesView", "FiveForces"),
-    "value_chain": ("value_chain", "ValueChainView", "ValueChain"),
-    "diamond": ("diamond", "DiamondView", "Diamond"),
-    "before_after": ("before_after", "BeforeAfterView", "BeforeAfter"),
+    "value_chain": ("value_chain", "ValueChainView", "ValueChainBenchmark"),
+    "diamond": ("diamond", "DiamondView", "DiamondComparison"),
+    "before_after": ("comparison", "BeforeAfterView", "BeforeAfter"),
 }
 
 FORCE_NAMES = {
@@ -229,6 +230,41 @@ export default mod.default;
 """
 
 
+#: The trace types the shared components draw (see :func:`use_light_chart_template`).
+TRACE_TYPES = ("bar", "scatter", "scatterpolar", "heatmap")
+
+
+def use_light_chart_template() -> None:
+    """Give new charts plotly's default look at a fraction of its cost.
+
+    Every new figure copies and checks its whole template; plotly's default one styles some
+    twenty-four trace types, which makes it most of the time needed to build a chart. A template
+    with the same layout and only the trace types the components use looks the same and is built
+    several times faster. Leaves a default chosen by someone else alone.
+    """
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    if pio.templates.default != "plotly":
+        return
+    base = pio.templates["plotly"]
+    pio.templates["clusterlab-dashboard"] = go.layout.Template(
+        layout=base.layout, data={kind: base.data[kind] for kind in TRACE_TYPES})
+    pio.templates.default = "clusterlab-dashboard"
+
+
+def prepare_charts() -> None:
+    """Once per kernel, before the first chart: the light template, and plotly from the server."""
+    global _PREPARED
+    if not _PREPARED:
+        use_light_chart_template()
+        use_served_plotly_bundle()
+        _PREPARED = True
+
+
+_PREPARED = False
+
+
 def use_served_plotly_bundle() -> bool:
     """Under ``clusterlab dashboards``, make new FigureWidgets load plotly from the server.
 
@@ -311,9 +347,13 @@ class CaseStory:
         """The cluster's history on a date axis, with a year filter (hover a point for its source)."""
         return self._component("timeline", "Timeline", self._timeline_table)
 
+    def segments(self):
+        """The strategic segmentation matrix: which ways to compete exist, where the cluster starts."""
+        return self._component("segments", "Strategic segments", self._segments_table)
+
     def five_forces(self):
-        """The strategic segments and the five forces in each."""
-        return self._component("five_forces", "Segments and their five forces", self._five_forces_table)
+        """The five forces in each strategic segment."""
+        return self._component("five_forces", "The five forces by segment", self._five_forces_table)
 
     def value_chain(self):
         """Today's value chain against the ideal one: the gap, stage by stage."""
@@ -344,7 +384,7 @@ class CaseStory:
             # named in COMPONENTS[section], as View(Model.from_case(case), read_only=True).
             return Placeholder(title, COMPONENTS[section][1], fallback())
         view, model = found
-        use_served_plotly_bundle()
+        prepare_charts()
         try:
             shown = view(model.from_case(self.case), read_only=True)
             sync_figures(getattr(shown, "widget", None))
@@ -359,26 +399,29 @@ class CaseStory:
                 for e in self.case.timeline_sorted()]
         return table(["When", "What", "Source"], rows) if rows else "<p>No dated events are recorded.</p>"
 
-    def _five_forces_table(self) -> str:
+    def _segments_table(self) -> str:
         c, ref = self.case, self.refs.ref
         if not c.segments:
             return "<p>No segments are recorded for this case.</p>"
-        out = table(["Segment", "Position", "Products", "Buyers", "Source"], [
+        return table(["Segment", "Position", "Products", "Buyers", "Source"], [
             [esc(s.label), esc(s.position), esc(", ".join(s.products)), esc(", ".join(s.buyers)),
              ref(s) + rebuilt_badge(s, short=True)] for s in c.segments])
-        if c.five_forces:
-            labels = {s.id: s.label for s in c.segments}
-            rows = []
-            for force, name in FORCE_NAMES.items():
-                row = [esc(name)]
-                for ff in c.five_forces:
-                    fa = getattr(ff, force)
-                    row.append(f'<span title="{esc(fa.reasoning)}">{fa.score}</span> {ref(fa)}'
-                               + rebuilt_badge(fa, "score", short=True))
-                rows.append(row)
-            out += table(["Force (1 = weak, 5 = strong)"] + [labels.get(ff.segment, ff.segment)
-                                                            for ff in c.five_forces], rows)
-        return out
+
+    def _five_forces_table(self) -> str:
+        c, ref = self.case, self.refs.ref
+        if not c.five_forces:
+            return "<p>No five-forces assessment is recorded for this case.</p>"
+        labels = {s.id: s.label for s in c.segments}
+        rows = []
+        for force, name in FORCE_NAMES.items():
+            row = [esc(name)]
+            for ff in c.five_forces:
+                fa = getattr(ff, force)
+                row.append(f'<span title="{esc(fa.reasoning)}">{fa.score}</span> {ref(fa)}'
+                           + rebuilt_badge(fa, "score", short=True))
+            rows.append(row)
+        return table(["Force (1 = weak, 5 = strong)"] + [labels.get(ff.segment, ff.segment)
+                                                        for ff in c.five_forces], rows)
 
     def _value_chain_table(self) -> str:
         gaps = self.case.value_chain_gaps()

@@ -47,6 +47,8 @@ def two_columns(left: w.Widget, right: w.Widget, height: str = "600px") -> w.Gri
     """
     left.layout.max_height = height
     left.layout.overflow = "auto"
+    for child in getattr(left, "children", ()):
+        child.layout.flex = "0 0 auto"  # keep their height and scroll, rather than be squeezed into ``height``
     right.add_class(CHART_COLUMN_CLASS)
     grid = w.GridBox([w.HTML(_COLUMNS_CSS, layout=w.Layout(display="none")), left, right],
                      layout=w.Layout(width="100%"))

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -82,20 +81,39 @@ def kernel_rss_mb(server_pid: int, kernel_id: str) -> float | None:
     return None
 
 
-def pools_filled(server) -> int:
-    """How often the server logged that a kernel pool is full (once per notebook and per refill)."""
-    return len(re.findall(r"Kernel pool of \S+ is filled", server.log_path.read_text(errors="replace")))
+def kernels_of(server_pid: int) -> list:
+    import psutil
+
+    found = []
+    for child in psutil.Process(server_pid).children(recursive=True):
+        try:
+            if any("ipykernel" in part for part in child.cmdline()):
+                found.append(child)
+        except psutil.Error:
+            continue
+    return found
 
 
-def wait_pools(server, expected: int, timeout: float = 180) -> int:
-    """Wait until the pools have been (re)filled ``expected`` times in all."""
+def wait_settled(server, kernels: int, timeout: float = 240) -> None:
+    """Wait until exactly ``kernels`` kernels run and none of them is busy (a pool is ready, or
+    the previous visitor's kernel is gone), so that one view does not slow the next."""
+    import psutil
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        n = pools_filled(server)
-        if n >= expected:
-            return n
-        time.sleep(0.25)
-    raise TimeoutError(f"the kernel pools were not refilled in {timeout}s:\n{server.log()}")
+        procs = kernels_of(server.proc.pid)
+        if len(procs) == kernels:
+            try:
+                before = sum(sum(p.cpu_times()[:2]) for p in procs)
+                time.sleep(1.0)
+                after = sum(sum(p.cpu_times()[:2]) for p in procs)
+            except psutil.Error:
+                continue
+            if after - before < 0.05 * max(1, kernels):
+                return
+        else:
+            time.sleep(0.5)
+    print(f"  (warning: the server did not settle at {kernels} idle kernel(s) in {timeout:.0f} s)", flush=True)
 
 
 def view(browser, url: str, selector: str, timeout_ms: int = 180_000) -> tuple[float, str]:
@@ -109,9 +127,10 @@ def view(browser, url: str, selector: str, timeout_ms: int = 180_000) -> tuple[f
         tti = page.evaluate("() => window.__tti") / 1000
         config = page.evaluate(
             "() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
+        page.close(run_before_unload=True)  # the page's unload handler shuts its kernel down
         return tti, config.get("kernelId", "")
     finally:
-        context.close()  # the page's unload shuts its kernel down
+        context.close()
 
 
 def measure(mode: str, runs: int, targets: list[str], work: Path) -> dict:
@@ -124,24 +143,20 @@ def measure(mode: str, runs: int, targets: list[str], work: Path) -> dict:
 
         from support.browser import CHROMIUM, FLAGS
 
-        notebooks = len(targets) + 1  # the landing page has a pool too
-        filled = wait_pools(server, notebooks) if preheat else 0
+        idle = len(targets) + 1 if preheat else 0  # pre-heated: one kernel per notebook, landing too
+        wait_settled(server, idle)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
             for target in targets:  # warm-up: file caches, the browser's first start
                 view(browser, f"{server.url}/{target}", LABEL if target == "trivial" else CHART)
-                if preheat:
-                    filled = wait_pools(server, filled + 1)
-                time.sleep(1)
+                wait_settled(server, idle)
             for r in range(runs):
                 for target in targets:
                     selector = LABEL if target == "trivial" else CHART
-                    tti, kernel_id = view(browser, f"{server.url}/{target}", selector)
+                    tti, _ = view(browser, f"{server.url}/{target}", selector)
                     results[target]["tti"].append(tti)
                     print(f"  {mode:10s} run {r + 1}/{runs} {target:13s} {tti:6.2f} s", flush=True)
-                    if preheat:
-                        filled = wait_pools(server, filled + 1)
-                    time.sleep(1.5)  # let the previous kernel shut down
+                    wait_settled(server, idle)
             # memory: one view each, kept open while the kernel's memory is read
             for target in targets:
                 context = browser.new_context()
@@ -153,9 +168,9 @@ def measure(mode: str, runs: int, targets: list[str], work: Path) -> dict:
                 kid = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data')"
                                     ".textContent).kernelId")
                 results[target]["rss"].append(kernel_rss_mb(server.proc.pid, kid))
+                page.close(run_before_unload=True)
                 context.close()
-                if preheat:
-                    filled = wait_pools(server, filled + 1)
+                wait_settled(server, idle)
             browser.close()
     finally:
         server.stop()

@@ -219,10 +219,13 @@ def test_dashboards_import_nothing_from_grading():
                 assert not any("grading" in a.name for a in node.names), f"{name} imports grading"
 
 
-def test_every_section_names_its_component():
-    assert set(story.COMPONENTS) == {"timeline", "five_forces", "value_chain", "diamond", "before_after"}
-    for module, view, model in story.COMPONENTS.values():
-        assert view.endswith("View") and model
+@pytest.mark.parametrize("section", ["timeline", "segments", "five_forces", "value_chain", "diamond",
+                                     "before_after"])
+def test_every_chart_comes_from_a_shared_component(section):
+    found = story.find_component(section)
+    assert found is not None, f"clusterlab.widgets has no {story.COMPONENTS[section][1:]}"
+    view, model = found
+    assert view.__module__.startswith("clusterlab.widgets") and hasattr(model, "from_case")
 
 
 def test_story_runs_without_the_server(monkeypatch):
