@@ -3,7 +3,9 @@ temporary home, never into the real one, and never into the repository."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -15,6 +17,7 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 sys.path.insert(0, str(REPO / "tests"))  # shared test helpers: `from support import ...`
 
 _SANDBOX = Path(tempfile.mkdtemp(prefix="clusterlab-tests-"))
+atexit.register(shutil.rmtree, _SANDBOX, ignore_errors=True)
 for _var, _sub in {
     "JUPYTER_CONFIG_DIR": "jupyter-config",
     "JUPYTER_DATA_DIR": "jupyter-data",
