@@ -55,6 +55,7 @@ def _non_negative(text: str) -> int:
 
 
 def _dashboards(args) -> int:
+    from . import CaseFileError
     from .dashboards import ServerOptions, port_is_free, serve
 
     base_url = "/" + args.base_url.strip("/") + "/" if args.base_url.strip("/") else "/"
@@ -69,6 +70,8 @@ def _dashboards(args) -> int:
         )
     try:
         return serve(options)
+    except CaseFileError as exc:
+        raise _command_error(f"a case file is broken, so the dashboards were not started:\n{exc}") from None
     except FileNotFoundError as exc:
         raise _command_error(str(exc)) from None
     except SystemExit as exc:  # Voila exits when it cannot listen

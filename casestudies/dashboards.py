@@ -83,6 +83,7 @@ class ServerOptions:
     port: int = 8866
     preheat: bool = False
     pool_size: int = 1  # pre-heated kernels kept ready per dashboard
+    refill_delay: float = 10  # seconds before a used pre-heated kernel is replaced (not during its page load)
     idle_timeout: int = 600  # seconds without activity before a visitor's kernel is shut down
     max_kernels: int = 20  # visitors' kernels at once; 0 for no limit
     base_url: str = "/"
@@ -98,9 +99,16 @@ class Staged:
     dashboards: dict[str, str]  # address -> notebook file name inside ``site``
 
 
-def dashboard_sources() -> dict[str, Path]:
-    """Address -> the dashboard notebook in the source tree."""
-    return {address: CASES_DIR / rel for address, (rel, _) in DASHBOARDS.items()}
+def check_cases() -> None:
+    """Load every case once, so that a broken case file stops the server before anyone visits.
+
+    Raises :class:`~clusterlab.casestudies.CaseFileError` (file, field and reason).
+    """
+    from . import load_case
+
+    for address in DASHBOARDS:
+        if address:
+            load_case(address)
 
 
 def _clean_notebook(src: Path, title: str, charts: bool = False) -> str:
@@ -192,6 +200,8 @@ def voila_config(options: ServerOptions, staged: Staged):
     c.VoilaConfiguration.extension_denylist = ["@jupyter/nbgrader"]
     c.VoilaConfiguration.preheat_kernel = bool(options.preheat)
     c.VoilaConfiguration.default_pool_size = max(1, options.pool_size) if options.preheat else 0
+    # Replace a used pre-heated kernel a little later, not while its visitor's page is loading.
+    c.VoilaKernelManager.fill_delay = float(options.refill_delay)
 
     c.MappingKernelManager.cull_idle_timeout = options.idle_timeout
     c.MappingKernelManager.cull_interval = max(10, min(60, options.idle_timeout // 2 or 10))
@@ -220,6 +230,7 @@ def serve(options: ServerOptions, extra: dict[str, Path] | None = None) -> int:
     skip_slow_optional_imports()  # the server starts seconds faster
     from .public_server import PublicVoila
 
+    check_cases()
     staged = stage(extra=extra)
     # The kernels inherit the server's environment: this tells the dashboards to draw their charts
     # with the plotly bundle the server serves (see story.use_served_plotly_bundle).

@@ -303,13 +303,61 @@ def nav(current: str | None = None) -> str:
     return f'<div class="cl-nav">{" &middot; ".join(links)}</div>'
 
 
-class CaseStory:
-    """The dashboard of one case: load it once, then one method per section."""
+def as_widget(shown):
+    """An ipywidgets widget for what a section returns (a view, or an HTML display object)."""
+    import ipywidgets as w
 
-    def __init__(self, name: str):
+    if getattr(shown, "widget", None) is not None:
+        return shown.widget
+    if isinstance(shown, w.Widget):
+        return shown
+    markup = shown._repr_html_() if hasattr(shown, "_repr_html_") else getattr(shown, "data", str(shown))
+    return w.HTML(markup)
+
+
+def deferred(build, title: str):
+    """A box that builds its content when the page first shows it.
+
+    The first chart of a page is built while the notebook runs; the charts below it are built by
+    the kernel once the visitor's page has displayed their boxes (ipywidgets reports that through
+    the box's ``_view_count``). The page is then drawn sooner, and the kernel's work for the
+    sections below is done while the browser draws the first chart. Where no page ever displays
+    the box (a notebook run without a browser), nothing is built.
+    """
+    import ipywidgets as w
+
+    box = w.VBox([w.HTML(f'<div class="cl-src" style="padding:12px 0">Loading: {esc(title)}&hellip;</div>')])
+    box.add_class("clusterlab-deferred")
+    state = {"built": False}
+
+    def on_view(change) -> None:
+        if state["built"] or not change["new"]:
+            return
+        state["built"] = True
+        try:
+            content = as_widget(build())
+        except Exception:  # never a traceback on the page
+            content = w.HTML(f'<div class="cl-box">{esc(title)} cannot be shown right now.</div>')
+        box.children = [content]
+        box.remove_class("clusterlab-deferred")
+        box.add_class("clusterlab-built")
+
+    box.observe(on_view, names="_view_count")
+    box._view_count = 0  # ask the page to report when it displays the box
+    return box
+
+
+class CaseStory:
+    """The dashboard of one case: load it once, then one method per section.
+
+    ``defer`` (default): the charts below the first one are built when the page shows them.
+    """
+
+    def __init__(self, name: str, defer: bool = True):
         from . import CaseFileError, load_case
 
         self.name = name
+        self.defer = defer
         self.problem: str | None = None
         self.case = None
         self.refs = References()
@@ -349,23 +397,23 @@ class CaseStory:
 
     def segments(self):
         """The strategic segmentation matrix: which ways to compete exist, where the cluster starts."""
-        return self._component("segments", "Strategic segments", self._segments_table)
+        return self._section("segments", "Strategic segments", self._segments_table)
 
     def five_forces(self):
         """The five forces in each strategic segment."""
-        return self._component("five_forces", "The five forces by segment", self._five_forces_table)
+        return self._section("five_forces", "The five forces by segment", self._five_forces_table)
 
     def value_chain(self):
         """Today's value chain against the ideal one: the gap, stage by stage."""
-        return self._component("value_chain", "Value chain: today and ideal", self._value_chain_table)
+        return self._section("value_chain", "Value chain: today and ideal", self._value_chain_table)
 
     def diamond(self):
         """The cluster diamond (business environment), today and ideal."""
-        return self._component("diamond", "Cluster diamond", self._diamond_table)
+        return self._section("diamond", "Cluster diamond", self._diamond_table)
 
     def before_after(self):
         """What changed: before and after, with the years and sources."""
-        return self._component("before_after", "Before and after", self._outcomes_table)
+        return self._section("before_after", "Before and after", self._outcomes_table)
 
     def sources(self) -> HTML:
         """Every source cited on the page, numbered as the references above."""
@@ -374,6 +422,12 @@ class CaseStory:
         return page(f"{self.refs.html()}{nav(self.name)}")
 
     # ------------------------------------------------------------------------------ helpers
+    def _section(self, section: str, title: str, fallback):
+        """A chart further down the page: built at once, or once its place is on screen (``defer``)."""
+        if not self.defer or self.case is None:
+            return self._component(section, title, fallback)
+        return deferred(lambda: self._component(section, title, fallback), title)
+
     def _component(self, section: str, title: str, fallback):
         """The read-only component of ``section``, or a marked placeholder showing ``fallback()``."""
         if self.case is None:

@@ -20,12 +20,7 @@ MUTED = "#cfd8dc"  # light grey: everything else
 ERROR_CLASS = "clusterlab-error"
 COLUMNS_CLASS = "clusterlab-two-columns"
 CHART_COLUMN_CLASS = "clusterlab-chart-column"
-_COLUMNS_CSS = (
-    f"<style>.{COLUMNS_CLASS}{{grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:8px 18px;"
-    "align-items:start}"
-    f"@media (max-width:900px){{.{COLUMNS_CLASS}{{grid-template-columns:minmax(0,1fr)}}"
-    f".{CHART_COLUMN_CLASS}{{order:-1}}}}</style>"
-)
+_COLUMNS_CSS = f"<style>@media (max-width:900px){{.{CHART_COLUMN_CLASS}{{order:-1}}}}</style>"
 
 
 def esc(value) -> str:
@@ -38,22 +33,25 @@ def note(text: str, colour: str = "#455a64") -> str:
     return f'<p style="margin:2px 0;color:{colour}">{text}</p>'
 
 
-def two_columns(left: w.Widget, right: w.Widget, height: str = "600px") -> w.GridBox:
-    """``left`` (controls) and ``right`` (a chart) side by side.
+def two_columns(left: w.Widget, right: w.Widget, height: str = "600px", right_width: str = "500px") -> w.HBox:
+    """``left`` (controls) and ``right`` (a chart, ``right_width`` wide) side by side.
 
     ``left`` scrolls within ``height``, so the chart stays in view beside the control being moved
-    (a sticky column does not work inside notebook outputs, whose boxes clip their content). On a
-    narrow screen the two stack, the chart first.
+    (a sticky column does not work inside notebook outputs, whose boxes clip their content). Give
+    the chart a fixed width that fits ``right_width``: a chart sized to a flexible column starts at
+    plotly's default width and is cut off. On a narrow screen the two wrap, the chart first.
     """
     left.layout.max_height = height
     left.layout.overflow = "auto"
     for child in getattr(left, "children", ()):
         child.layout.flex = "0 0 auto"  # keep their height and scroll, rather than be squeezed into ``height``
+    left.layout.flex, left.layout.min_width = "1 1 380px", "380px"
+    right.layout.flex = f"0 0 {right_width}"
     right.add_class(CHART_COLUMN_CLASS)
-    grid = w.GridBox([w.HTML(_COLUMNS_CSS, layout=w.Layout(display="none")), left, right],
-                     layout=w.Layout(width="100%"))
-    grid.add_class(COLUMNS_CLASS)
-    return grid
+    box = w.HBox([w.HTML(_COLUMNS_CSS, layout=w.Layout(display="none")), left, right],
+                 layout=w.Layout(width="100%", flex_flow="row wrap", align_items="flex-start", grid_gap="8px 18px"))
+    box.add_class(COLUMNS_CLASS)
+    return box
 
 
 class ErrorBox:

@@ -21,6 +21,7 @@ from .errors import ComponentError
 SOURCE_DOC = "000_2a945ab753eb11eb.txt"
 SECTION = "Benchmarking method and excellence indicators"
 CHART_CAP = 2.5  # positions beyond this are drawn at the edge of the chart
+CHART_WIDTH = 480  # pixels: the chart sits in a column beside the sliders
 INSPIRED = ("Inspired by the indicators of the European cluster-management excellence labels; "
             "not their official questionnaire, and it awards no label.")
 
@@ -257,10 +258,10 @@ def _chart(bar: dict) -> go.FigureWidget:
     marks = go.Scatter(mode="markers", name="excellence level", hoverinfo="name",
                        x=[i.excellence / i.threshold for i in excellent], y=[i.label for i in excellent],
                        marker=dict(symbol="line-ns-open", size=22, color="#6a1b9a", line=dict(width=3)))
-    layout = go.Layout(height=520, margin=dict(l=200, r=10, t=40, b=50), showlegend=False,
+    layout = go.Layout(height=520, width=CHART_WIDTH, margin=dict(l=200, r=10, t=40, b=60), showlegend=False,
                        title="Position against each threshold (1 = threshold)",
                        xaxis=dict(range=[0, CHART_CAP + 0.8],
-                                  title="value ÷ threshold (for the survey interval: threshold ÷ value)"),
+                                  title="value ÷ threshold<br>(survey interval: threshold ÷ value)"),
                        yaxis=dict(autorange="reversed"),
                        shapes=[dict(type="line", x0=1, x1=1, yref="paper", y0=0, y1=1,
                                     line=dict(color="black", dash="dash"))])
@@ -283,7 +284,8 @@ class SelfAssessmentView(ComponentView):
         self.figure = _chart(bar)
         self.summary = w.HTML()
         self.widget = w.VBox([header, self.error.widget, self.name_box,
-                              two_columns(w.VBox(rows), w.VBox([self.figure, self.summary]))])
+                              two_columns(w.VBox(rows), w.VBox([self.figure, self.summary]),
+                                          right_width=f"{CHART_WIDTH + 10}px")])
         self.widget.add_class("clusterlab-self-assessment")
         self._disable([self.name_box, *self.sliders.values()])
         self._show_text(status)

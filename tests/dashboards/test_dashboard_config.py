@@ -235,3 +235,35 @@ def test_story_runs_without_the_server(monkeypatch):
     page = story.CaseStory("igualada")
     assert "cl-card" in page.header().data
     assert "cl-sources" in page.sources().data
+
+
+@pytest.mark.parametrize("name", ["igualada", "prato", "huddersfield"])
+@pytest.mark.parametrize("section", ["timeline", "segments", "five_forces", "value_chain", "diamond",
+                                     "before_after"])
+def test_every_section_draws_its_component_for_every_case(name, section):
+    """No section falls back to a table: each component accepts each case's data."""
+    shown = getattr(story.CaseStory(name, defer=False), section)()
+    assert getattr(shown, "widget", None) is not None, f"{name}: {section} shows {type(shown).__name__}"
+
+
+def test_sections_below_the_first_chart_are_built_when_shown():
+    page = story.CaseStory("prato")
+    box = page.value_chain()
+    assert "clusterlab-deferred" in box._dom_classes and len(box.children) == 1
+    box._view_count = 1  # what the page reports when it displays the box
+    assert "clusterlab-built" in box._dom_classes
+    assert "clusterlab-value-chain" in box.children[0]._dom_classes or box.children[0].children
+
+
+def test_a_broken_case_stops_the_server_with_a_plain_message(monkeypatch, capsys):
+    from clusterlab.casestudies import CaseFileError
+
+    def broken():
+        raise CaseFileError("casestudies/prato/case.yaml", "key_figures[2].year", "must be a whole number")
+
+    monkeypatch.setattr(dashboards, "check_cases", broken)
+    from support.servers import free_port
+
+    assert cli.main(["dashboards", "--port", str(free_port())]) == 2
+    err = capsys.readouterr().err
+    assert "case file is broken" in err and "key_figures[2].year" in err and "Traceback" not in err

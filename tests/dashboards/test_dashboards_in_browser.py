@@ -83,6 +83,10 @@ def test_case_dashboard_tells_the_story_and_answers_its_controls(page, dashboard
     assert page.locator(".cl-sources li").count() >= 1
     for heading in ("How the cluster got here", "five forces", "value chain", "diamond", "Before and after"):
         assert heading.lower() in page.inner_text("body").lower(), f"section {heading!r} missing"
+    # the charts below the first are built once the page shows them: six charts in all
+    page.wait_for_function("() => !document.querySelector('.clusterlab-deferred')"
+                           " && document.querySelectorAll('.js-plotly-plot .main-svg').length >= 6",
+                           timeout=120_000)
     # every case has items the course reconstructed for teaching: the page must say so
     assert "reconstructed for teaching" in page.inner_text("body").lower()
 

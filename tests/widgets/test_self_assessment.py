@@ -211,8 +211,9 @@ def test_view_shows_any_valid_assessment(values):
 def test_chart_sits_beside_the_sliders_which_scroll_on_their_own():
     view = SelfAssessmentView()
     grid = view.widget.children[-1]
-    assert isinstance(grid, ipywidgets.GridBox) and "clusterlab-two-columns" in grid._dom_classes
+    assert isinstance(grid, ipywidgets.HBox) and "clusterlab-two-columns" in grid._dom_classes
     left, right = grid.children[1:]
     assert view.figure in right.children and view.summary in right.children
     assert "clusterlab-chart-column" in right._dom_classes and left.layout.overflow == "auto"
     assert all(s in [row.children[1].children[0] for row in left.children] for s in view.sliders.values())
+    assert view.figure.layout.width == 480 and right.layout.flex == "0 0 490px"

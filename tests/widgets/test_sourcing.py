@@ -87,8 +87,10 @@ def test_notes_and_styles_mark_reconstructed_items():
 
 def test_two_columns_keep_the_chart_in_view_beside_scrolling_controls():
     left, right = ipywidgets.VBox(), ipywidgets.VBox()
-    grid = two_columns(left, right, height="500px")
-    assert isinstance(grid, ipywidgets.GridBox) and COLUMNS_CLASS in grid._dom_classes
-    assert grid.children[1:] == (left, right) and CHART_COLUMN_CLASS in right._dom_classes
+    left.children = (ipywidgets.HTML("a row"),)
+    box = two_columns(left, right, height="500px", right_width="400px")
+    assert isinstance(box, ipywidgets.HBox) and COLUMNS_CLASS in box._dom_classes
+    assert box.children[1:] == (left, right) and CHART_COLUMN_CLASS in right._dom_classes
     assert (left.layout.max_height, left.layout.overflow) == ("500px", "auto")
-    assert "grid-template-columns" in grid.children[0].value and grid.children[0].layout.display == "none"
+    assert left.children[0].layout.flex == "0 0 auto" and right.layout.flex == "0 0 400px"
+    assert box.layout.flex_flow == "row wrap" and box.children[0].layout.display == "none"
