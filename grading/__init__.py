@@ -5,6 +5,7 @@
 - ``metrics.location_quotient``; ``database.load_actors`` (the cluster database); ``rubric``.
 - The instructor's workflow (``clusterlab grade ...``): ``workflow`` (release, collect, feedback),
   ``autograde`` (parallel and sandboxed: ``pool``, ``worker``, ``sandbox``, ``sandbox_kernel``,
-  ``isolation``, ``prevalidate``, ``outcomes``), ``feedback`` (no hidden tests), ``export``.
+  ``kernel_zygote`` and ``forkkernel`` (kernels forked from a warmed-up process), ``isolation``,
+  ``prevalidate``, ``outcomes``, ``startup``, ``tuning``), ``feedback`` (no hidden tests), ``export``.
 - ``course/``: the nbgrader course directory (``source/`` assignments, ``nbgrader_config.py``).
 """

@@ -1,11 +1,12 @@
 """Parallel autograding: every submission in its own course copy and sandboxed kernel, one gradebook.
 
-For each submission of an assignment: pre-validate it (:mod:`.prevalidate`); copy the assignment's
-source, the submission and a snapshot of the gradebook into a private folder; autograde it there with
-nbgrader, on a pool of workers (:mod:`.pool`) in isolated namespaces where available; then copy the
-scores into the course gradebook from this process alone, so SQLite never sees two writers. A
-submission already graded and unchanged since is skipped unless ``force`` is set; re-grading gives the
-same scores.
+For each submission of an assignment: pre-validate it (:mod:`.prevalidate`); autograde it with
+nbgrader in a private folder holding a copy of the assignment's source, the submission and a snapshot
+of the gradebook, on a pool of workers (:mod:`.pool`) in isolated namespaces where available; then copy
+the scores into the course gradebook from this process alone, so SQLite never sees two writers. The
+workers start first and load nbgrader while this process checks the submissions; each submission is
+handed to them as soon as it passes its checks. A submission already graded and unchanged since is
+skipped unless ``force`` is set; re-grading gives the same scores.
 """
 
 from __future__ import annotations
@@ -20,14 +21,10 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.utils import parse_utc
-
 from .isolation import namespace_prefix
 from .nbconfig import COURSE_ID, DEFAULT_CELL_TIMEOUT
 from .outcomes import Outcome, load_report, runtime_flags, save_report
 from .pool import WorkerPool
-from .prevalidate import prevalidate
 from .workflow import scripts_on_path
 
 __all__ = ["autograde", "fingerprint", "DEFAULT_MEMORY_MB"]
@@ -53,17 +50,20 @@ def _kernelspec(data_dir: Path) -> None:
 
 
 def _worker_env(scratch: Path, root: Path, *, memory_mb: int, cpu_seconds: int, isolated: bool) -> dict:
+    """The workers' environment: private Jupyter folders and temporary folder inside ``scratch``;
+    kernels may read neither the course (``root``) nor ``scratch`` (other submissions, the gradebook
+    snapshot), except their own folders."""
     env = dict(os.environ)
-    for name in ("data", "runtime", "config", "ipython"):
+    for name in ("data", "runtime", "config", "ipython", "tmp"):
         (scratch / name).mkdir(exist_ok=True)
     _kernelspec(scratch / "data")
     env.update(JUPYTER_DATA_DIR=str(scratch / "data"), JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
                JUPYTER_CONFIG_DIR=str(scratch / "config"), IPYTHONDIR=str(scratch / "ipython"),
                JUPYTER_PATH=str(scratch / "data"), JUPYTER_PREFER_ENV_PATH="0", MALLOC_ARENA_MAX="2",
-               PYDEVD_DISABLE_FILE_VALIDATION="1",
+               TMPDIR=str(scratch / "tmp"), PYDEVD_DISABLE_FILE_VALIDATION="1",
                CLUSTERLAB_SANDBOX_MEMORY_MB=str(memory_mb), CLUSTERLAB_SANDBOX_CPU_SECONDS=str(cpu_seconds),
                CLUSTERLAB_SANDBOX_FILE_MB="100",
-               CLUSTERLAB_SANDBOX_DENY_READ=os.pathsep.join([str(root), str(scratch / "jobs")]),
+               CLUSTERLAB_SANDBOX_DENY_READ=os.pathsep.join([str(root), str(scratch)]),
                CLUSTERLAB_NETNS="1" if isolated else "0")
     return env
 
@@ -75,37 +75,40 @@ def _snapshot(db: Path, target: Path) -> None:
     copy.close()
 
 
-def _prepare(root: Path, scratch: Path, assignment: str, student: str) -> Path:
-    course = scratch / "jobs" / student
-    shutil.rmtree(course, ignore_errors=True)
-    shutil.copytree(root / "source" / assignment, course / "source" / assignment)
-    shutil.copytree(root / "submitted" / student / assignment, course / "submitted" / student / assignment)
-    shutil.copy(scratch / "gradebook.db", course / "gradebook.db")
-    return course
+def _job(root: Path, scratch: Path, assignment: str, student: str, cell_timeout: int) -> dict:
+    """What a worker needs to build the private course of one submission and grade it there."""
+    return {"course": str(scratch / "jobs" / student), "source": str(root / "source" / assignment),
+            "submission": str(root / "submitted" / student / assignment),
+            "gradebook": str(scratch / "gradebook.db"), "assignment": assignment, "student": student,
+            "cell_timeout": cell_timeout}
 
 
-def _merge(gb: Gradebook, assignment: str, student: str, answer: dict | None) -> tuple[float, float]:
+def _merge(gb, assignment: str, student: str, answer: dict | None) -> tuple[float, float]:
     """Write one submission's automatic scores into the course gradebook; ``None`` means zero."""
     with warnings.catch_warnings():  # nbgrader's own session handling warns under SQLAlchemy 2
         warnings.simplefilter("ignore")
         return _merge_quietly(gb, assignment, student, answer)
 
 
-def _merge_quietly(gb: Gradebook, assignment: str, student: str, answer: dict | None) -> tuple[float, float]:
+def _merge_quietly(gb, assignment: str, student: str, answer: dict | None) -> tuple[float, float]:
+    from nbgrader.utils import parse_utc
+
     gb.update_or_create_student(student)
     timestamp = parse_utc(answer["timestamp"]) if answer and answer.get("timestamp") else None
     submission = gb.update_or_create_submission(assignment, student, **({"timestamp": timestamp} if timestamp else {}))
+    with gb.db.no_autoflush:  # one read of the submission's rows, one write at the commit
+        grades = {(nb.name, g.name): g for nb in submission.notebooks for g in nb.grades}
+        comments = {(nb.name, c.name): c for nb in submission.notebooks for c in nb.comments}
     if answer is None:
-        for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                grade.auto_score = 0.0
-                grade.needs_manual_grade = False
+        for grade in grades.values():
+            grade.auto_score, grade.needs_manual_grade = 0.0, False
     else:
         for notebook, grade_id, auto, _max, needs in answer["grades"]:
-            grade = gb.find_grade(grade_id, notebook, assignment, student)
+            grade = grades.get((notebook, grade_id)) or gb.find_grade(grade_id, notebook, assignment, student)
             grade.auto_score, grade.needs_manual_grade = auto, needs
         for notebook, comment_id, text in answer["comments"]:
-            gb.find_comment(comment_id, notebook, assignment, student).auto_comment = text
+            comment = comments.get((notebook, comment_id)) or gb.find_comment(comment_id, notebook, assignment, student)
+            comment.auto_comment = text
     gb.db.commit()
     submission = gb.find_submission(assignment, student)
     return float(submission.score or 0), float(submission.max_score or 0)
@@ -114,6 +117,19 @@ def _merge_quietly(gb: Gradebook, assignment: str, student: str, answer: dict | 
 def _submitted(root: Path, assignment: str, students) -> list[str]:
     found = sorted(p.parent.name for p in (root / "submitted").glob(f"*/{assignment}") if p.is_dir())
     return [s for s in found if s in set(students)] if students else found
+
+
+def _candidates(root: Path, assignment: str, students, report: dict, force: bool) -> list[tuple[str, str]]:
+    """``(student, fingerprint)`` of each submission to grade: new, changed, or all with ``force``."""
+    found = []
+    for student in _submitted(root, assignment, students):
+        mark = fingerprint(root / "submitted" / student / assignment)
+        previous = report.get(student)
+        if not force and previous and previous.fingerprint == mark and \
+                (previous.status in ("rejected", "failed") or (root / "autograded" / student / assignment).is_dir()):
+            continue
+        found.append((student, mark))
+    return found
 
 
 def autograde(root: str | Path, assignment: str, *, students=None, jobs: int | None = None,
@@ -127,69 +143,75 @@ def autograde(root: str | Path, assignment: str, *, students=None, jobs: int | N
         raise LookupError(f"the assignment '{assignment}' has not been released yet: run 'clusterlab grade release' first")
     cell_timeout = cell_timeout or DEFAULT_CELL_TIMEOUT
     submission_timeout = submission_timeout or max(120, 20 * cell_timeout)
-    release = root / "release" / assignment
-    db = root / "gradebook.db"
-    with Gradebook(f"sqlite:///{db}", COURSE_ID) as gb:
-        try:
-            gb.find_assignment(assignment)
-        except MissingEntry:
-            raise LookupError(f"the assignment '{assignment}' is not in the gradebook: release it first") from None
+    release, db = root / "release" / assignment, root / "gradebook.db"
     report = load_report(root, assignment)
-    todo, results = [], {}
-    for student in _submitted(root, assignment, students):
-        folder = root / "submitted" / student / assignment
-        mark = fingerprint(folder)
-        previous = report.get(student)
-        if not force and previous and previous.fingerprint == mark and \
-                (previous.status in ("rejected", "failed") or (root / "autograded" / student / assignment).is_dir()):
-            continue
-        verdict = prevalidate(folder, release)
-        outcome = Outcome(student, verdict.status if verdict.status != "ok" else "graded", verdict.reasons,
-                          fingerprint=mark)
-        results[student] = outcome
-        if verdict.status != "rejected":
-            todo.append(student)
-    prefix = namespace_prefix() if isolate else ()
+    candidates = _candidates(root, assignment, students, report, force)
+    prefix = namespace_prefix() if isolate and candidates else ()
     scratch = Path(tempfile.mkdtemp(prefix="clusterlab-grade-"))
+    results: dict[str, Outcome] = {}
+    pool = None
     try:
         _snapshot(db, scratch / "gradebook.db")
         (scratch / "jobs").mkdir()
         env = _worker_env(scratch, root, memory_mb=memory_mb, cpu_seconds=submission_timeout, isolated=bool(prefix))
-        with Gradebook(f"sqlite:///{db}", COURSE_ID) as gb:
-            for student, outcome in results.items():
-                if outcome.status == "rejected":
-                    outcome.score, outcome.max_score = _merge(gb, assignment, student, None)
-                    shutil.rmtree(root / "autograded" / student / assignment, ignore_errors=True)
-
-            def finish(job: dict, answer: dict) -> None:
-                student, outcome = job["student"], results[job["student"]]
-                outcome.seconds = float(answer.get("seconds") or 0)
-                target = root / "autograded" / student / assignment
-                shutil.rmtree(target, ignore_errors=True)
-                if answer.get("success"):
-                    produced = Path(job["course"]) / "autograded" / student / assignment
-                    shutil.copytree(produced, target)
-                    outcome.reasons += runtime_flags(target, cell_timeout=cell_timeout, memory_mb=memory_mb)
-                    if outcome.reasons and outcome.status == "graded":
-                        outcome.status = "flagged"
-                    outcome.score, outcome.max_score = _merge(gb, assignment, student, answer)
-                else:
-                    outcome.status = "failed"
-                    outcome.reasons.append(_failure(answer))
-                    outcome.score, outcome.max_score = _merge(gb, assignment, student, None)
-                shutil.rmtree(job["course"], ignore_errors=True)
-                if progress:
-                    progress(outcome)
-
-            jobs_list = [{"course": str(_prepare(root, scratch, assignment, s)), "assignment": assignment,
-                          "student": s, "cell_timeout": cell_timeout} for s in todo]
-            pool = WorkerPool(jobs or os.cpu_count() or 1, env=env, prefix=prefix)
-            pool.run(jobs_list, lambda job: submission_timeout, finish)
+        if candidates:  # the workers load nbgrader while the submissions are checked below
+            pool = WorkerPool(min(jobs or os.cpu_count() or 1, len(candidates)), env=env, prefix=prefix,
+                              timeout=lambda job: submission_timeout).start()
+        _grade(root, assignment, candidates, pool, results, scratch=scratch, release=release,
+               cell_timeout=cell_timeout, memory_mb=memory_mb, progress=progress)
     finally:
+        if pool is not None:
+            pool.close(abort=True)
         shutil.rmtree(scratch, ignore_errors=True)
     report.update(results)
     save_report(root, assignment, report)
     return results
+
+
+def _grade(root: Path, assignment: str, candidates, pool, results: dict, *, scratch: Path, release: Path,
+           cell_timeout: int, memory_mb: int, progress) -> None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from .prevalidate import prevalidate
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+        try:
+            gb.find_assignment(assignment)
+        except MissingEntry:
+            raise LookupError(f"the assignment '{assignment}' is not in the gradebook: release it first") from None
+        for student, mark in candidates:
+            verdict = prevalidate(root / "submitted" / student / assignment, release)
+            outcome = Outcome(student, verdict.status if verdict.status != "ok" else "graded", verdict.reasons,
+                              fingerprint=mark)
+            results[student] = outcome
+            if verdict.status == "rejected":
+                outcome.score, outcome.max_score = _merge(gb, assignment, student, None)
+                shutil.rmtree(root / "autograded" / student / assignment, ignore_errors=True)
+            else:
+                pool.submit(_job(root, scratch, assignment, student, cell_timeout))
+        for job, answer in (pool.results() if pool is not None else ()):
+            _finish(root, gb, job, answer, results[job["student"]], cell_timeout=cell_timeout, memory_mb=memory_mb)
+            if progress:
+                progress(results[job["student"]])
+
+
+def _finish(root: Path, gb, job: dict, answer: dict, outcome: Outcome, *, cell_timeout: int, memory_mb: int) -> None:
+    """Take one worker's answer: copy the autograded notebooks, note the flags, merge the scores."""
+    assignment, student = job["assignment"], job["student"]
+    outcome.seconds = float(answer.get("seconds") or 0)
+    target = root / "autograded" / student / assignment
+    shutil.rmtree(target, ignore_errors=True)
+    if answer.get("success"):
+        shutil.copytree(Path(job["course"]) / "autograded" / student / assignment, target)
+        outcome.reasons += runtime_flags(target, cell_timeout=cell_timeout, memory_mb=memory_mb)
+        if outcome.reasons and outcome.status == "graded":
+            outcome.status = "flagged"
+        outcome.score, outcome.max_score = _merge(gb, assignment, student, answer)
+    else:
+        outcome.status = "failed"
+        outcome.reasons.append(_failure(answer))
+        outcome.score, outcome.max_score = _merge(gb, assignment, student, None)
+    shutil.rmtree(job["course"], ignore_errors=True)
 
 
 def _failure(answer: dict) -> str:

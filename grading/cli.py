@@ -84,6 +84,9 @@ def _collect(args) -> int:
 
 
 def _autograde(args) -> int:
+    from .startup import lean_nbgrader
+
+    lean_nbgrader()  # this process only grades: nbgrader's server extensions are not needed
     from .autograde import autograde
     from .isolation import describe
     from .outcomes import report_paths

@@ -13,8 +13,6 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from .sandbox import MARK
 
 __all__ = ["Outcome", "load_report", "save_report", "runtime_flags"]
@@ -68,6 +66,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 def runtime_flags(folder: Path, *, cell_timeout: int, memory_mb: int) -> list[str]:
     """Reasons to look at a graded submission, read from the errors in its autograded notebooks."""
+    import nbformat
+
     reasons: list[str] = []
     for path in sorted(Path(folder).glob("*.ipynb")):
         try:

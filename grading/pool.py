@@ -1,8 +1,11 @@
 """A pool of grading workers, each a long-lived subprocess; a job that overruns costs only itself.
 
 Each slot of the pool is a thread that owns one worker process (see :mod:`clusterlab.grading.worker`).
-When a job takes longer than its limit, or the worker dies, the slot ends that worker and everything
-it started, reports the job as failed with the reason, and starts a fresh worker for the next job.
+Workers start as soon as the pool starts, so they load nbgrader while the caller is still checking
+submissions; jobs are handed over as they come (:meth:`WorkerPool.submit`), and answers come back in
+the caller's thread (:meth:`WorkerPool.results`). When a job takes longer than its limit, or the worker
+dies, the slot ends that worker and everything it started, reports the job as failed with the reason,
+and starts a fresh worker for the next job.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 __all__ = ["WorkerPool"]
+
+_STOP = object()
 
 
 def _descendants(pid: int) -> list[int]:
@@ -81,68 +86,112 @@ class _Slot:
         return answer
 
     def stop(self) -> None:
-        if self.proc is None:
+        proc, self.proc = self.proc, None
+        if proc is None:
             return
-        for pid in _descendants(self.proc.pid) + [self.proc.pid]:
+        for pid in _descendants(proc.pid) + [proc.pid]:
             try:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
         try:
-            self.proc.wait(timeout=10)
+            proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
-        for stream in (self.proc.stdin, self.proc.stdout):
+        for stream in (proc.stdin, proc.stdout):
             try:
                 stream.close()
-            except OSError:
+            except (OSError, ValueError):
                 pass
-        self.proc = None
 
 
 class WorkerPool:
-    """Run jobs on ``size`` workers; ``on_result(job, answer)`` is called in the caller's thread."""
+    """``size`` workers; ``timeout(job)`` is the limit of one job, in seconds.
 
-    def __init__(self, size: int, *, env: dict, prefix: Iterable[str] = (), startup_timeout: float = 120):
+    Use as a context manager: ``start()`` on entry; on exit no more jobs are taken and every worker
+    (with what it started) is ended.
+    """
+
+    def __init__(self, size: int, *, env: dict, timeout: Callable[[dict], float], prefix: Iterable[str] = (),
+                 startup_timeout: float = 120):
         self.size = max(1, size)
         self.command = [*prefix, sys.executable, "-m", "clusterlab.grading.worker"]
-        self.env, self.startup_timeout = env, startup_timeout
+        self.env, self.timeout, self.startup_timeout = env, timeout, startup_timeout
+        self._todo: queue.Queue = queue.Queue()
+        self._done: queue.Queue = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._slots: list[_Slot] = []
+        self._pending = 0
+        self._closed = False
 
-    def run(self, jobs: list[dict], timeout: Callable[[dict], float], on_result: Callable[[dict, dict], None]) -> None:
-        todo: queue.Queue = queue.Queue()
-        done: queue.Queue = queue.Queue()
-        for job in jobs:
-            todo.put(job)
-
-        def serve() -> None:
-            slot = _Slot(self.command, self.env, self.startup_timeout)
+    def _serve(self) -> None:
+        slot = _Slot(self.command, self.env, self.startup_timeout)
+        self._slots.append(slot)
+        try:
             try:
-                while True:
-                    try:
-                        job = todo.get_nowait()
-                    except queue.Empty:
-                        return
-                    started = time.monotonic()
-                    limit = timeout(job)
-                    try:
-                        answer = slot.run(job, limit)
-                    except Exception as exc:  # a worker that cannot start fails its job, not the batch
-                        answer = {"success": False, "error": f"worker failed: {exc}"}
-                    if answer is None:
-                        spent = time.monotonic() - started
-                        reason = (f"stopped after {limit:.0f} s, the time limit for one submission"
-                                  if spent >= limit - 0.5 else "the grading process ended unexpectedly")
-                        answer = {"success": False, "error": reason, "limit_exceeded": spent >= limit - 0.5}
-                    answer.setdefault("seconds", round(time.monotonic() - started, 3))
-                    done.put((job, answer))
-            finally:
-                slot.stop()
+                slot.start()  # warm up before the first job arrives
+            except Exception:
+                pass  # tried again, and reported, with the first job
+            while True:
+                job = self._todo.get()
+                if job is _STOP:
+                    return
+                started = time.monotonic()
+                limit = self.timeout(job)
+                try:
+                    answer = slot.run(job, limit)
+                except Exception as exc:  # a worker that cannot start fails its job, not the batch
+                    answer = {"success": False, "error": f"worker failed: {exc}"}
+                if answer is None:
+                    spent = time.monotonic() - started
+                    reason = (f"stopped after {limit:.0f} s, the time limit for one submission"
+                              if spent >= limit - 0.5 else "the grading process ended unexpectedly")
+                    answer = {"success": False, "error": reason, "limit_exceeded": spent >= limit - 0.5}
+                answer.setdefault("seconds", round(time.monotonic() - started, 3))
+                self._done.put((job, answer))
+        finally:
+            slot.stop()
 
-        threads = [threading.Thread(target=serve, daemon=True) for _ in range(min(self.size, len(jobs)))]
-        for thread in threads:
+    def start(self) -> "WorkerPool":
+        for _ in range(self.size):
+            thread = threading.Thread(target=self._serve, daemon=True)
             thread.start()
-        for _ in range(len(jobs)):
-            job, answer = done.get()
+            self._threads.append(thread)
+        return self
+
+    def submit(self, job: dict) -> None:
+        self._pending += 1
+        self._todo.put(job)
+
+    def results(self) -> Iterator[tuple[dict, dict]]:
+        """``(job, answer)`` for every job submitted so far, as they finish."""
+        while self._pending:
+            item = self._done.get()
+            self._pending -= 1
+            yield item
+
+    def close(self, *, abort: bool = False) -> None:
+        """Take no more jobs; with ``abort``, also end the workers at once (jobs running fail)."""
+        if self._closed:
+            return
+        self._closed = True
+        for _ in self._threads:
+            self._todo.put(_STOP)
+        if abort:
+            for slot in list(self._slots):
+                slot.stop()
+        for thread in self._threads:
+            thread.join(timeout=30 if abort else None)
+
+    def __enter__(self) -> "WorkerPool":
+        return self.start()
+
+    def __exit__(self, exc_type, *exc) -> None:
+        self.close(abort=exc_type is not None)
+
+    def run(self, jobs: list[dict], on_result: Callable[[dict, dict], None]) -> None:
+        """Grade ``jobs`` on a started pool; ``on_result(job, answer)`` is called in this thread."""
+        for job in jobs:
+            self.submit(job)
+        for job, answer in self.results():
             on_result(job, answer)
-        for thread in threads:
-            thread.join()

@@ -10,6 +10,8 @@ Settings come from environment variables set by the worker:
 
 The kernel starts, then the guard of :mod:`clusterlab.grading.sandbox` is installed with the kernel's
 working folder (the submission's folder) and a private temporary folder as the only writable places.
+The workers usually run :func:`main` in a process forked from :mod:`clusterlab.grading.kernel_zygote`
+rather than as a new program: the limits and the guard are the same.
 """
 
 from __future__ import annotations

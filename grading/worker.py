@@ -1,34 +1,97 @@
 """A grading worker: ``python -m clusterlab.grading.worker`` grades submissions one after another.
 
 The worker reads one job per line (JSON) on standard input and answers one line per job on standard
-output. A job names a private course copy (``course``), the ``assignment``, the ``student`` and the
-``cell_timeout``; the answer carries ``success``, the ``grades`` and ``comments`` read from that copy's
-gradebook, the submission ``timestamp``, the captured ``log`` and the ``seconds`` it took. The worker
-imports nbgrader once and keeps it loaded, so a batch pays the start-up cost once per worker. Kernels
-are the sandboxed kernel of :mod:`clusterlab.grading.sandbox_kernel` (registered as ``python3`` in the
-worker's private Jupyter data folder).
+output. A job names the ``assignment``, the ``student``, the ``cell_timeout`` and where things are:
+``source`` (the assignment's source folder), ``submission`` (the submitted folder), ``gradebook`` (a
+snapshot of the course gradebook) and ``course`` (a new private folder). The worker builds the
+private course there (source, submission, gradebook copy) and autogrades it with nbgrader. The answer
+carries ``success``, the ``grades`` and ``comments`` read from that copy's gradebook, the submission
+``timestamp``, the captured ``log`` and the ``seconds`` it took (copy included).
+
+The worker imports nbgrader once and keeps it loaded, so a batch pays nbgrader's start-up once per
+worker, not once per submission. Kernels are the sandboxed kernel of
+:mod:`clusterlab.grading.sandbox_kernel` (registered as ``python3`` in the worker's private Jupyter
+data folder), forked from a warmed-up process (:mod:`clusterlab.grading.kernel_zygote`) started with
+the worker; ``CLUSTERLAB_FORK_KERNELS=0`` starts every kernel as a new program instead.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 
 from .nbconfig import COURSE_ID, configure
+from .tuning import cache_schema_validation, reset_engines, share_engines
+
+__all__ = ["grade", "prepare", "main", "WARM"]
+
+#: What grading imports, loaded when the worker starts (the first job would import it otherwise).
+WARM = ("nbgrader.api", "nbgrader.converters", "nbgrader.coursedir", "nbgrader.preprocessors", "nbclient",
+        "jupyter_client.asynchronous", "jupyter_client.manager", "ipykernel.kernelspec", "IPython.display",
+        "psutil", "sqlalchemy.dialects.sqlite", "clusterlab.grading.forkkernel", "clusterlab.grading.feedback")
+_HOME: str | None = None  # where this worker builds each submission's course
+
+
+def prepare(job: dict, course: str | None = None) -> str:
+    """Build the job's private course (in ``course``, else ``job["course"]``): the assignment's
+    source, the submission, a gradebook copy."""
+    course = course or job["course"]
+    shutil.rmtree(course, ignore_errors=True)
+    assignment, student = job["assignment"], job["student"]
+    shutil.copytree(job["source"], os.path.join(course, "source", assignment))
+    shutil.copytree(job["submission"], os.path.join(course, "submitted", student, assignment))
+    shutil.copyfile(job["gradebook"], os.path.join(course, "gradebook.db"))
+    return course
+
+
+def _config(course: str, cell_timeout):
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+    from traitlets.config import Config
+
+    from .forkkernel import SandboxExecute
+
+    config = configure(Config(), course, cell_timeout=cell_timeout)
+    default = Autograde.class_traits()["autograde_preprocessors"].default()
+    config.Autograde.autograde_preprocessors = [SandboxExecute if p is Execute else p for p in default]
+    config.Execute.shutdown_kernel = "immediate"  # the kernel is discarded: no need to wait for it
+    return config
 
 
 def grade(job: dict) -> dict:
-    """Autograde one submission inside its private course copy."""
+    """Autograde one submission inside its private course copy.
+
+    The copy is built in this worker's own folder, always the same, so that nbgrader's database
+    engines (and their compiled queries) serve every submission (see :mod:`.tuning`); once graded,
+    the folder is renamed to ``job["course"]``, where the caller reads the result.
+    """
+    started = time.monotonic()
+    if not job.get("source"):  # a course built by the caller
+        return _grade(job, job["course"], started)
+    global _HOME
+    if _HOME is None:
+        _HOME = tempfile.mkdtemp(prefix="worker-", dir=os.path.dirname(job["course"]))
+    reset_engines()
+    try:
+        return _grade(job, prepare(job, _HOME), started)
+    finally:  # hand the graded course over at the job's own address
+        shutil.rmtree(job["course"], ignore_errors=True)
+        if os.path.isdir(_HOME):
+            os.rename(_HOME, job["course"])
+
+
+def _grade(job: dict, course: str, started: float) -> dict:
     from nbgrader.api import Gradebook, MissingEntry
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
-    from traitlets.config import Config
 
-    started = time.monotonic()
-    config = configure(Config(), job["course"], cell_timeout=job.get("cell_timeout"))
+    config = _config(course, job.get("cell_timeout"))
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id, coursedir.student_id = job["assignment"], job["student"]
     app = Autograde(coursedir=coursedir, config=config)
@@ -60,13 +123,23 @@ def main() -> None:
     if os.environ.get("CLUSTERLAB_NETNS") == "1":
         from .isolation import loopback_up
         loopback_up()
-    from .startup import skip_slow_optional_imports
+    zygote = None
+    if os.environ.get("CLUSTERLAB_FORK_KERNELS", "1") == "1":
+        from .kernel_zygote import Zygote
 
-    skip_slow_optional_imports()
-    import nbgrader.api  # noqa: F401  (load once, before the first job)
-    import nbgrader.converters  # noqa: F401
-    import nbgrader.coursedir  # noqa: F401
+        zygote = Zygote()  # it warms up while this process imports nbgrader
+    from .startup import lean_nbgrader
 
+    lean_nbgrader()
+    for name in WARM:  # load once, before the first job
+        importlib.import_module(name)
+    from .forkkernel import install
+
+    install(zygote)
+    if zygote is not None:
+        zygote.usable()  # wait for its start-up here rather than in the first job
+    cache_schema_validation()
+    share_engines()
     protocol.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         if not line.strip():

@@ -66,6 +66,8 @@ def graded(released_course, tmp_path_factory):
         "network": "import socket\nsocket.create_connection(('192.0.2.10', 80), timeout=3)\n" + full[IND]["reference-answer"],
         "escape": f"open({str(escape)!r}, 'w').write('x')\n" + full[IND]["reference-answer"],
         "escape-course": "open('../../../gradebook.db', 'w').write('x')\n" + full[IND]["reference-answer"],
+        # the snapshot of the course gradebook (it holds the hidden tests) beside the private courses
+        "peek": "open('../../../../../gradebook.db', 'rb').read()\n" + full[IND]["reference-answer"],
     }
     for student, code in hostile.items():
         submit(root, IND, student, fill=full[IND] | {"reference-answer": code})
@@ -127,6 +129,7 @@ def test_partial_scores_are_exact(graded):
     ("network", "flagged", "blocked: opening a network connection", 9),
     ("escape", "flagged", "blocked: writing a file outside", 9),
     ("escape-course", "flagged", "blocked: writing a file outside", 9),
+    ("peek", "flagged", "blocked: reading", 9),
     ("edited", "flagged", "the test cell 'supply-levels' was changed", 11),
     ("deleted", "rejected", "the test cell 'lq-value' was deleted", 0),
     ("duplicated", "rejected", "duplicated cell ids: supply-answer", 0),
