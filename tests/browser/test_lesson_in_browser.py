@@ -41,14 +41,15 @@ def move_first_slider(page, chart):
     """Press arrow keys on the first indicator's slider until the chart's data changes."""
     before = chart.evaluate(CHART_DATA)
     handle = page.locator(".clusterlab-indicator .noUi-handle").first
+    handle.scroll_into_view_if_needed()
     for key in ("ArrowRight", "ArrowLeft"):
-        handle.focus()
+        handle.click()
         for _ in range(3):
             handle.press(key)
         try:
             page.wait_for_function(
                 "([el, before]) => JSON.stringify((el.data || []).map(t => [t.x, t.y, t.marker && t.marker.color])) !== before",
-                arg=[chart.element_handle(), before], timeout=15000,
+                arg=[chart.element_handle(), before], timeout=60000,
             )
             return before, chart.evaluate(CHART_DATA)
         except Exception:
