@@ -75,7 +75,7 @@ def test_lab_runs_the_lesson_and_the_chart_follows_the_slider(lesson_root, sandb
             page.wait_for_selector(".clusterlab-indicator .noUi-handle", timeout=120000)
             chart = page.locator(".jp-OutputArea-output .js-plotly-plot").filter(
                 has=page.locator(".barlayer")).first
-            chart.wait_for(timeout=60000)
+            chart.wait_for(timeout=120000)
             chart.scroll_into_view_if_needed()
             page.screenshot(path=str(artifacts / "lab-self-assessment-before.png"))
             before, after = move_first_slider(page, chart)
