@@ -79,6 +79,8 @@ class Provenance:
     def of(cls, item, field: str | None = None) -> Provenance:
         """Read from a case item; with ``field``, the basis of that field (see ``reconstructed_fields``)."""
         source = pick(item, "source", "sources", "reference")
+        if isinstance(source, Mapping):  # a source written out as in a case file
+            source = ", ".join(str(source[k]) for k in ("title", "document", "section", "date", "url") if source.get(k))
         if isinstance(source, (list, tuple)):
             source = "; ".join(str(s) for s in source)
         basis_of = getattr(item, "basis_of", None)

@@ -2,7 +2,6 @@
 
 import json
 
-import ipywidgets
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +20,7 @@ MATRIX = {"products": ["generic leather", "luxury leather", "technical leather"]
 
 def test_segments_cover_every_product_for_every_buyer():
     m = SegmentationMatrix.from_dict(MATRIX)
+    assert all(isinstance(s, MatrixSegment) for s in m.segments)
     assert m.covered("luxury") == [("luxury leather", "fashion houses"), ("luxury leather", "car makers")]
     assert m.grid() == {("generic leather", "shoe makers"): ["shoe"], ("luxury leather", "fashion houses"): ["luxury"],
                         ("luxury leather", "car makers"): ["luxury"]}

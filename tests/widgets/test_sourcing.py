@@ -94,3 +94,9 @@ def test_two_columns_keep_the_chart_in_view_beside_scrolling_controls():
     assert (left.layout.max_height, left.layout.overflow) == ("500px", "auto")
     assert left.children[0].layout.flex == "0 0 auto" and right.layout.flex == "0 0 400px"
     assert box.layout.flex_flow == "row wrap" and box.children[0].layout.display == "none"
+
+
+def test_a_source_written_out_as_in_a_case_file_reads_well():
+    item = {"source": {"document": "000_x.txt", "title": "Final publication", "section": "lines 1-2"},
+            "basis": "published"}
+    assert Provenance.of(item).source == "Final publication, 000_x.txt, lines 1-2"
