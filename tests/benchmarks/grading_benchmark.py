@@ -81,13 +81,14 @@ def main() -> None:
         for assignment in ("industry-document", "cluster-document", "trivial"):
             release(root, assignment, to_exchange=False)
         csv = (root / "examples" / "cluster-document" / "actors.csv").read_text()
-        per = {}
+        per, each = {}, {}
         for assignment in ("industry-document", "cluster-document"):
             full = answers(root, assignment)
             for i in range(args.per_kind):
                 submit(root, assignment, f"s{i:03d}", fill=full, csv=csv if assignment == "cluster-document" else None)
             results = autograde(root, assignment, jobs=1, isolate=not args.no_isolation)
-            per[assignment] = statistics.median(o.seconds for o in results.values())
+            each[assignment] = [o.seconds for o in results.values()]
+            per[assignment] = statistics.median(each[assignment])
         grader = api(root)
         trivial = []
         for i in range(args.per_kind):
@@ -95,10 +96,12 @@ def main() -> None:
             started = time.monotonic()
             assert grader.autograde("trivial", f"s{i:03d}", force=True)["success"]
             trivial.append(time.monotonic() - started)
+        each["trivial (nbgrader)"] = trivial
         per["trivial (nbgrader)"] = statistics.median(trivial[1:] or trivial)
         print(f"Per-submission autograde time (median of {args.per_kind}, {os.cpu_count()} cores):")
         for name, seconds in per.items():
-            print(f"  {name:<22} {seconds:6.2f} s   ({seconds / per['trivial (nbgrader)']:.2f} x trivial)")
+            print(f"  {name:<22} {seconds:6.2f} s   ({seconds / per['trivial (nbgrader)']:.2f} x trivial)   "
+                  f"each: {', '.join(f'{s:.2f}' for s in each[name])}")
         ratio = max(per["industry-document"], per["cluster-document"]) / per["trivial (nbgrader)"]
 
         full = answers(root, "industry-document")

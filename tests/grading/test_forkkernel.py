@@ -104,6 +104,7 @@ def test_interrupt_and_memory_limit_reach_a_forked_kernel(zygote, tmp_path):
 def test_without_a_zygote_kernels_start_the_usual_way(tmp_path, monkeypatch, zygote_state):
     _kernelspec(tmp_path / "data")
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "data"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     dead = None
     if zygote_state == "dead":
         dead = Zygote()
