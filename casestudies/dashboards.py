@@ -25,6 +25,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import chart_assets
+
 CASES_DIR = Path(__file__).resolve().parent
 
 #: Address -> (notebook in this package, page title). The empty address is the landing page.
@@ -63,10 +65,10 @@ _INDEX_TEMPLATE = """\
 </style>
 {%- if nb.metadata.get("clusterlab", {}).get("charts") %}
 <script>
-  // Fetch and run plotly's chart script while the server still runs the notebook (a classic
-  // script runs at once; a module script would wait for the whole page): the charts import the
-  // same URL later and find it ready.
-  import("{{ resources.base_url }}voila/clusterlab/plotly-widget-@PLOTLY_VERSION@.js").catch(() => {});
+  // Fetch and run the chart script while the server still runs the notebook (a classic script
+  // runs at once; a module script would wait for the whole page): the charts import the same URL
+  // later and find it ready.
+  import("{{ resources.base_url }}voila/clusterlab/@CHART_VERSION@/figure-view.js").catch(() => {});
 </script>
 {%- endif %}
 {%- endblock notebook_css -%}
@@ -159,15 +161,9 @@ def stage(dest: Path | None = None, extra: dict[str, Path] | None = None) -> Sta
     template.mkdir(parents=True, exist_ok=True)
     (template / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
     (template / "index.html.j2").write_text(
-        _INDEX_TEMPLATE.replace("@PLOTLY_VERSION@", _plotly_version()), encoding="utf-8")
+        _INDEX_TEMPLATE.replace("@CHART_VERSION@", chart_assets.version()), encoding="utf-8")
     (root / "runtime").mkdir(exist_ok=True)
     return Staged(root=root, site=site, data=data, dashboards=served)
-
-
-def _plotly_version() -> str:
-    import importlib.metadata
-
-    return importlib.metadata.version("plotly")
 
 
 def voila_config(options: ServerOptions, staged: Staged):

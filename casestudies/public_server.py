@@ -43,6 +43,8 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.utils import get_voila_labextensions_path
 
+from . import chart_assets
+
 KERNEL_ID = r"(?P<kernel_id>\w+-\w+-\w+-\w+-\w+)"
 
 #: The JupyterLab extensions a dashboard page loads (and the only ones whose files are served).
@@ -269,33 +271,23 @@ class PublicThemesHandler(PlainErrors, ThemesHandler):
         return super().parse_url_path(_clean_relative(url_path))
 
 
-def plotly_bundle() -> tuple[str, str]:
-    """(version, path) of plotly's FigureWidget bundle, without importing plotly."""
-    import importlib.metadata
-    import importlib.util
+class ChartScriptHandler(PlainErrors, tornado.web.StaticFileHandler):
+    """The dashboards' chart script (``chart_assets``): two fixed files under a content version.
 
-    spec = importlib.util.find_spec("plotly")
-    folder = list(spec.submodule_search_locations)[0]
-    return importlib.metadata.version("plotly"), os.path.join(folder, "package_data", "widgetbundle.js")
-
-
-class PlotlyBundleHandler(PlainErrors, tornado.web.StaticFileHandler):
-    """plotly's FigureWidget script, served once for every chart of a page (and cached by the browser).
-
-    Each FigureWidget otherwise carries this 4.9 MB script in its widget state, so the page
-    receives and evaluates it once per chart. The dashboard kernels point their FigureWidgets here
-    instead (see ``clusterlab.casestudies.story``); the URL names the plotly version, so the file
-    may be cached for long.
+    Each FigureWidget would otherwise carry plotly's 4.9 MB script in its widget state. The
+    dashboard kernels point their FigureWidgets here instead (see ``story.use_served_plotly_bundle``);
+    the URL names the content version, so the files may be cached for good. Any other name or
+    version is refused.
     """
 
-    def initialize(self, path: str, filename: str, version: str):
-        self.filename, self.version = filename, version
-        super().initialize(path=path)
+    def initialize(self):
+        super().initialize(path=str(chart_assets.STATIC))
 
     def parse_url_path(self, url_path: str) -> str:
-        if url_path != self.version:
+        version, _, name = url_path.partition("/")
+        if version != chart_assets.version() or name not in chart_assets.FILES:
             raise tornado.web.HTTPError(404)
-        return self.filename
+        return name
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "public, max-age=31536000, immutable")
@@ -413,10 +405,7 @@ class PublicVoila(Voila):
             (url_path_join(base, r"/voila/labextensions/(.*)"), PageExtensionsHandler,
              {"path": labextensions, "no_cache_paths": ["/"], "extensions": list(self.page_extensions)}),
         ]
-        version, bundle = plotly_bundle()  # at <base>voila/clusterlab/plotly-widget-<version>.js
-        handlers.append((url_path_join(base, r"/voila/clusterlab/plotly-widget-(.*)\.js"), PlotlyBundleHandler,
-                         {"path": os.path.dirname(bundle), "filename": os.path.basename(bundle),
-                          "version": version}))
+        handlers.append((url_path_join(base, r"/voila/clusterlab/(.*)"), ChartScriptHandler))
         if vc.preheat_kernel:
             handlers.append((url_path_join(base, rf"/voila/query/{KERNEL_ID}"), RequestInfoSocketHandler))
         for address, notebook in self.dashboards.items():

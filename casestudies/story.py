@@ -218,19 +218,18 @@ def sync_figures(widget) -> None:
 
 
 #: The FigureWidget script of a chart when served by ``clusterlab dashboards``: a few lines that
-#: import plotly's bundle from the server (evaluated once per page, cached by the browser) instead
-#: of 4.9 MB of script carried in the state of every chart. ``{version}`` is plotly's version.
+#: import the dashboards' chart view from the server (evaluated once per page, cached by the
+#: browser; see ``chart_assets``) instead of plotly's 4.9 MB script in the state of every chart.
 SERVED_PLOTLY_ESM = """\
 const base = (document.body && document.body.dataset.baseUrl) || "/voila/";
-const url = new URL(base + "clusterlab/plotly-widget-{version}.js", window.location.href).href;
+const url = new URL(base + "clusterlab/{version}/figure-view.js", window.location.href).href;
 const mod = await import(url);
-export const FigureModel = mod.FigureModel;
-export const FigureView = mod.FigureView;
 export default mod.default;
 """
 
 
-#: The trace types the shared components draw (see :func:`use_light_chart_template`).
+#: The trace types the shared components draw (see :func:`use_light_chart_template`); the public
+#: dashboards' plotly.js holds these and no others (``static/plotly-core.entry.js``).
 TRACE_TYPES = ("bar", "scatter", "scatterpolar", "heatmap")
 
 
@@ -274,10 +273,11 @@ def use_served_plotly_bundle() -> bool:
 
     if os.environ.get(PLOTLY_BUNDLE_ENV) != "1":
         return False
-    import plotly
     from plotly.basewidget import BaseFigureWidget
 
-    BaseFigureWidget._esm = SERVED_PLOTLY_ESM.replace("{version}", plotly.__version__)
+    from .chart_assets import version
+
+    BaseFigureWidget._esm = SERVED_PLOTLY_ESM.replace("{version}", version())
     return True
 
 

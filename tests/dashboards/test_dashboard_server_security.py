@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from clusterlab.casestudies import chart_assets
 from support.servers import start_dashboards
 
 pytestmark = pytest.mark.slow
@@ -73,6 +74,11 @@ REFUSED = [
     "/voila/labextensions/@jupyter/nbgrader/package.json",
     "/voila/api/themes/..%2f..%2f..%2f..%2fpyvenv.cfg",
     "/voila/clusterlab/plotly-widget-..%2f..%2f__init__.js",
+    "/voila/clusterlab/..%2f..%2fpyproject.toml", "/voila/clusterlab/%2e%2e/%2e%2e/pyproject.toml",
+    f"/voila/clusterlab/{chart_assets.version()}/..%2fchart_assets.py",
+    f"/voila/clusterlab/{chart_assets.version()}/plotly-core.entry.js",
+    f"/voila/clusterlab/{chart_assets.version()}/build-plotly-core.sh",
+    "/voila/clusterlab/000000000000/figure-view.js",
     "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
     # the Jupyter and Voila routes that list or serve files, run code or show a tree
     "/tree", "/tree/grading", "/voila/tree", "/voila/tree/grading", "/voila/render/igualada.ipynb",
@@ -283,3 +289,13 @@ def test_dashboards_refused_when_the_server_is_full(tmp_path):
         assert server.log().count("Kernel started") == 1
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("name", chart_assets.FILES)
+def test_the_chart_script_is_served_for_good(dashboards_server, name):
+    """The two files of the chart script, under their content version, cacheable for good."""
+    status, headers, body = raw_get(dashboards_server, f"/voila/clusterlab/{chart_assets.version()}/{name}")
+    assert status == 200
+    assert "immutable" in headers.get("Cache-Control", "")
+    assert headers.get("Content-Type", "").startswith("text/javascript")
+    assert body == (chart_assets.STATIC / name).read_bytes().decode("utf-8", "replace")
