@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import chart_assets
+from ._imports import PUBLIC_ENV  # set in the server's environment, hence its kernels'
 
 CASES_DIR = Path(__file__).resolve().parent
 
@@ -39,8 +40,6 @@ DASHBOARDS: dict[str, tuple[str, str]] = {
 
 TEMPLATE = "clusterlab"
 
-#: Set in the server's environment (hence its kernels'): charts load plotly from the server.
-PLOTLY_BUNDLE_ENV = "CLUSTERLAB_SERVED_PLOTLY"
 
 #: Voila's "lab" template, without the two Font Awesome stylesheets it fetches from a CDN (the
 #: page's own bundle already carries Font Awesome 5, so icons still show) and without the
@@ -229,8 +228,8 @@ def serve(options: ServerOptions, extra: dict[str, Path] | None = None) -> int:
     check_cases()
     staged = stage(extra=extra)
     # The kernels inherit the server's environment: this tells the dashboards to draw their charts
-    # with the plotly bundle the server serves (see story.use_served_plotly_bundle).
-    os.environ[PLOTLY_BUNDLE_ENV] = "1"
+    # with the plotly bundle the server serves, and to skip notebook-only imports (see _imports).
+    os.environ[PUBLIC_ENV] = "1"
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(staged.data), os.environ.get("JUPYTER_PATH", "")) if p
     )

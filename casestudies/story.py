@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import html
 import importlib
-import os
 
 from IPython.display import HTML
 
-from ._imports import skip_slow_optional_imports
+from ._imports import serving_public_dashboards, skip_notebook_only_imports, skip_slow_optional_imports
 
 skip_slow_optional_imports()  # before anything imports plotly
+skip_notebook_only_imports()
 
 CASES = ("igualada", "prato", "huddersfield")
 
@@ -205,16 +205,9 @@ def sync_figures(widget) -> None:
     is displayed, not when a box holding it is. Without this, a chart filled in by its view before
     display comes up empty in Voila.
     """
-    seen: set[int] = set()
-    stack = [widget]
-    while stack:
-        item = stack.pop()
-        if item is None or id(item) in seen:
-            continue
-        seen.add(id(item))
+    for item in _walk(widget):
         if hasattr(item, "_widget_data") and hasattr(item, "_repr_mimebundle_"):
             item._repr_mimebundle_()
-        stack.extend(getattr(item, "children", ()) or ())
 
 
 #: The FigureWidget script of a chart when served by ``clusterlab dashboards``: a few lines that
@@ -269,9 +262,7 @@ def use_served_plotly_bundle() -> bool:
 
     Does nothing elsewhere (JupyterLab, nbval), where the charts keep plotly's own script.
     """
-    from .dashboards import PLOTLY_BUNDLE_ENV
-
-    if os.environ.get(PLOTLY_BUNDLE_ENV) != "1":
+    if not serving_public_dashboards():
         return False
     from plotly.basewidget import BaseFigureWidget
 
@@ -315,25 +306,86 @@ def as_widget(shown):
     return w.HTML(markup)
 
 
-def deferred(build, title: str):
-    """A box that builds its content when the page first shows it.
+class Gate:
+    """Holds back work until the first chart of the page is drawn (or ``fallback`` seconds pass).
+
+    A plotly FigureWidget reports its layout to the kernel once the browser has drawn it
+    (``_js2py_layoutDelta``); :meth:`watch` opens the gate then. Work queued with :meth:`run`
+    waits until the gate is open, so that it does not compete with the first chart for the
+    browser's and the kernel's time.
+    """
+
+    def __init__(self, fallback: float = 8.0):
+        self.opened = False
+        self.fallback = fallback
+        self._pending: list = []
+        self._timer = None
+
+    def watch(self, widget) -> None:
+        """Open when the first FigureWidget inside ``widget`` is drawn; at once if there is none."""
+        figures = [f for f in _walk(widget) if hasattr(f, "_js2py_layoutDelta")]
+        if not figures:
+            self.open()
+            return
+
+        def drawn(change) -> None:
+            if change["new"] is not None:
+                figures[0].unobserve(drawn, names="_js2py_layoutDelta")
+                self.open()
+
+        figures[0].observe(drawn, names="_js2py_layoutDelta")
+
+    def run(self, job) -> None:
+        if self.opened:
+            job()
+            return
+        self._pending.append(job)
+        if self._timer is None and self.fallback is not None:
+            try:
+                import asyncio
+
+                self._timer = asyncio.get_running_loop().call_later(self.fallback, self.open)
+            except RuntimeError:  # no event loop (a plain script): do not wait
+                self.open()
+
+    def open(self) -> None:
+        if self.opened:
+            return
+        self.opened = True
+        if self._timer is not None:
+            self._timer.cancel()
+        jobs, self._pending = self._pending, []
+        for job in jobs:
+            job()
+
+
+def _walk(widget):
+    seen, stack = set(), [widget]
+    while stack:
+        item = stack.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        stack.extend(reversed(getattr(item, "children", ()) or ()))
+
+
+def deferred(build, title: str, gate: Gate | None = None):
+    """A box that builds its content once the page shows it (and, with ``gate``, once it opens).
 
     The first chart of a page is built while the notebook runs; the charts below it are built by
     the kernel once the visitor's page has displayed their boxes (ipywidgets reports that through
-    the box's ``_view_count``). The page is then drawn sooner, and the kernel's work for the
-    sections below is done while the browser draws the first chart. Where no page ever displays
-    the box (a notebook run without a browser), nothing is built.
+    the box's ``_view_count``) and the first chart is drawn. The top of the page is then drawn
+    sooner, and the rest follows. Where no page ever displays the box (a notebook run without a
+    browser), nothing is built.
     """
     import ipywidgets as w
 
     box = w.VBox([w.HTML(f'<div class="cl-src" style="padding:12px 0">Loading: {esc(title)}&hellip;</div>')])
     box.add_class("clusterlab-deferred")
-    state = {"built": False}
+    state = {"queued": False}
 
-    def on_view(change) -> None:
-        if state["built"] or not change["new"]:
-            return
-        state["built"] = True
+    def fill() -> None:
         try:
             content = as_widget(build())
         except Exception:  # never a traceback on the page
@@ -341,6 +393,12 @@ def deferred(build, title: str):
         box.children = [content]
         box.remove_class("clusterlab-deferred")
         box.add_class("clusterlab-built")
+
+    def on_view(change) -> None:
+        if state["queued"] or not change["new"]:
+            return
+        state["queued"] = True
+        (gate.run if gate else (lambda job: job()))(fill)
 
     box.observe(on_view, names="_view_count")
     box._view_count = 0  # ask the page to report when it displays the box
@@ -358,6 +416,7 @@ class CaseStory:
 
         self.name = name
         self.defer = defer
+        self.gate = Gate()
         self.problem: str | None = None
         self.case = None
         self.refs = References()
@@ -392,8 +451,13 @@ class CaseStory:
         return page(body)
 
     def timeline(self):
-        """The cluster's history on a date axis, with a year filter (hover a point for its source)."""
-        return self._component("timeline", "Timeline", self._timeline_table)
+        """The cluster's history on a date axis, with a year filter (hover a point for its source).
+
+        The first chart of the page: the sections below are built once it is drawn.
+        """
+        shown = self._component("timeline", "Timeline", self._timeline_table)
+        self.gate.watch(getattr(shown, "widget", None))
+        return shown
 
     def segments(self):
         """The strategic segmentation matrix: which ways to compete exist, where the cluster starts."""
@@ -426,7 +490,7 @@ class CaseStory:
         """A chart further down the page: built at once, or once its place is on screen (``defer``)."""
         if not self.defer or self.case is None:
             return self._component(section, title, fallback)
-        return deferred(lambda: self._component(section, title, fallback), title)
+        return deferred(lambda: self._component(section, title, fallback), title, self.gate)
 
     def _component(self, section: str, title: str, fallback):
         """The read-only component of ``section``, or a marked placeholder showing ``fallback()``."""

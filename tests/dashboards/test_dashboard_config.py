@@ -230,7 +230,7 @@ def test_every_chart_comes_from_a_shared_component(section):
 
 def test_story_runs_without_the_server(monkeypatch):
     """In JupyterLab (no server variable) the charts keep plotly's own script."""
-    monkeypatch.delenv(dashboards.PLOTLY_BUNDLE_ENV, raising=False)
+    monkeypatch.delenv(dashboards.PUBLIC_ENV, raising=False)
     assert story.use_served_plotly_bundle() is False
     page = story.CaseStory("igualada")
     assert "cl-card" in page.header().data
@@ -267,3 +267,39 @@ def test_a_broken_case_stops_the_server_with_a_plain_message(monkeypatch, capsys
     assert cli.main(["dashboards", "--port", str(free_port())]) == 2
     err = capsys.readouterr().err
     assert "case file is broken" in err and "key_figures[2].year" in err and "Traceback" not in err
+
+
+def test_the_sections_wait_for_the_first_chart():
+    """In a kernel (an event loop runs), queued sections are built once the first chart reports
+    it is drawn, or after the fallback delay."""
+    import asyncio
+
+    async def scenario():
+        page = story.CaseStory("igualada")
+        page.gate.fallback = 30
+        first = page.timeline()
+        box = page.diamond()
+        box._view_count = 1
+        waiting = "clusterlab-deferred" in box._dom_classes
+        figure = next(f for f in story._walk(first.widget) if hasattr(f, "_js2py_layoutDelta"))
+        figure._js2py_layoutDelta = {"layout_delta": {}, "layout_edit_id": 0}  # as the browser reports
+        return waiting, "clusterlab-built" in box._dom_classes
+
+    waiting, built = asyncio.run(scenario())
+    assert waiting, "the section was built before the first chart was drawn"
+    assert built, "the section was not built once the first chart was drawn"
+
+
+def test_the_sections_are_built_anyway_after_the_fallback_delay():
+    import asyncio
+
+    async def scenario():
+        gate = story.Gate(fallback=0.05)
+        done = []
+        gate.run(lambda: done.append(1))
+        before = list(done)
+        await asyncio.sleep(0.2)
+        return before, done
+
+    before, after = asyncio.run(scenario())
+    assert before == [] and after == [1]
