@@ -104,7 +104,7 @@ def register(subparsers) -> None:
     p.add_argument("--port", type=_port, default=8866, help="port to listen on (default 8866)")
     p.add_argument("--preheat", action="store_true",
                    help="keep kernels ready with each dashboard already run, so pages open faster "
-                   "(holds memory: about 110-150 MB per ready kernel)")
+                   "(holds memory: about 110 MB per ready kernel)")
     p.add_argument("--pool-size", type=_non_negative, default=1,
                    help="with --preheat: kernels kept ready per dashboard (default 1)")
     p.add_argument("--idle-timeout", type=_non_negative, default=600,

@@ -206,6 +206,8 @@ def main(argv=None) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Dashboard time-to-interactive: {args.runs} runs per page, {cpus} CPUs, load {load:.2f}")
     raw = {mode: measure(mode, args.runs, targets, work) for mode in modes}
+    if args.json:
+        args.json.write_text(json.dumps({"runs": args.runs, "cpus": cpus, "load": load, "raw": raw}, indent=1))
 
     def med(values):
         values = [v for v in values if v is not None]
@@ -235,8 +237,6 @@ def main(argv=None) -> int:
             ok &= hot < 1.0
         print(line)
     print("goals met" if ok else "goals NOT met")
-    if args.json:
-        args.json.write_text(json.dumps({"runs": args.runs, "cpus": cpus, "load": load, "raw": raw}, indent=1))
     return 0
 
 
