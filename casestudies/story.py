@@ -23,10 +23,23 @@ import importlib
 
 from IPython.display import HTML
 
-from ._imports import serving_public_dashboards, skip_notebook_only_imports, skip_slow_optional_imports
+from ._imports import skip_notebook_only_imports, skip_slow_optional_imports
 
 skip_slow_optional_imports()  # before anything imports plotly
 skip_notebook_only_imports()
+
+from .charts import (  # noqa: E402 - after the imports above are marked
+    SERVED_PLOTLY_ESM,
+    TRACE_TYPES,
+    prepare_charts,
+    sync_figures,
+    use_light_chart_template,
+    use_served_plotly_bundle,
+)
+from .deferral import Gate, _walk, as_widget, deferred  # noqa: E402
+
+__all__ = ["CaseStory", "Gate", "SERVED_PLOTLY_ESM", "TRACE_TYPES", "as_widget", "deferred", "landing",
+           "prepare_charts", "sync_figures", "use_light_chart_template", "use_served_plotly_bundle", "_walk"]
 
 CASES = ("igualada", "prato", "huddersfield")
 
@@ -197,81 +210,6 @@ class Placeholder:
                 f'{self.body}</div></div>')
 
 
-def sync_figures(widget) -> None:
-    """Make the first state of every plotly FigureWidget inside ``widget`` what the figure holds now.
-
-    A FigureWidget sends changes made before it is shown as messages that no view receives yet;
-    plotly copies its current data and layout into the widget state only when the figure itself
-    is displayed, not when a box holding it is. Without this, a chart filled in by its view before
-    display comes up empty in Voila.
-    """
-    for item in _walk(widget):
-        if hasattr(item, "_widget_data") and hasattr(item, "_repr_mimebundle_"):
-            item._repr_mimebundle_()
-
-
-#: The FigureWidget script of a chart when served by ``clusterlab dashboards``: a few lines that
-#: import the dashboards' chart view from the server (evaluated once per page, cached by the
-#: browser; see ``chart_assets``) instead of plotly's 4.9 MB script in the state of every chart.
-SERVED_PLOTLY_ESM = """\
-const base = (document.body && document.body.dataset.baseUrl) || "/voila/";
-const url = new URL(base + "clusterlab/{version}/figure-view.js", window.location.href).href;
-const mod = await import(url);
-export default mod.default;
-"""
-
-
-#: The trace types the shared components draw (see :func:`use_light_chart_template`); the public
-#: dashboards' plotly.js holds these and no others (``static/plotly-core.entry.js``).
-TRACE_TYPES = ("bar", "scatter", "scatterpolar", "heatmap")
-
-
-def use_light_chart_template() -> None:
-    """Give new charts plotly's default look at a fraction of its cost.
-
-    Every new figure copies and checks its whole template; plotly's default one styles some
-    twenty-four trace types, which makes it most of the time needed to build a chart. A template
-    with the same layout and only the trace types the components use looks the same and is built
-    several times faster. Leaves a default chosen by someone else alone.
-    """
-    import plotly.graph_objects as go
-    import plotly.io as pio
-
-    if pio.templates.default != "plotly":
-        return
-    base = pio.templates["plotly"]
-    pio.templates["clusterlab-dashboard"] = go.layout.Template(
-        layout=base.layout, data={kind: base.data[kind] for kind in TRACE_TYPES})
-    pio.templates.default = "clusterlab-dashboard"
-
-
-def prepare_charts() -> None:
-    """Once per kernel, before the first chart: the light template, and plotly from the server."""
-    global _PREPARED
-    if not _PREPARED:
-        use_light_chart_template()
-        use_served_plotly_bundle()
-        _PREPARED = True
-
-
-_PREPARED = False
-
-
-def use_served_plotly_bundle() -> bool:
-    """Under ``clusterlab dashboards``, make new FigureWidgets load plotly from the server.
-
-    Does nothing elsewhere (JupyterLab, nbval), where the charts keep plotly's own script.
-    """
-    if not serving_public_dashboards():
-        return False
-    from plotly.basewidget import BaseFigureWidget
-
-    from .chart_assets import version
-
-    BaseFigureWidget._esm = SERVED_PLOTLY_ESM.replace("{version}", version())
-    return True
-
-
 def find_component(section: str):
     """``(view class, model class)`` of a section's component, or ``None`` while it does not exist."""
     module, view_name, model_name = COMPONENTS[section]
@@ -292,117 +230,6 @@ def nav(current: str | None = None) -> str:
     links += [f'<a class="cl-here" href="{name}">{name.title()}</a>' if name != current
               else f"<b>{name.title()}</b>" for name in CASES]
     return f'<div class="cl-nav">{" &middot; ".join(links)}</div>'
-
-
-def as_widget(shown):
-    """An ipywidgets widget for what a section returns (a view, or an HTML display object)."""
-    import ipywidgets as w
-
-    if getattr(shown, "widget", None) is not None:
-        return shown.widget
-    if isinstance(shown, w.Widget):
-        return shown
-    markup = shown._repr_html_() if hasattr(shown, "_repr_html_") else getattr(shown, "data", str(shown))
-    return w.HTML(markup)
-
-
-class Gate:
-    """Holds back work until the first chart of the page is drawn (or ``fallback`` seconds pass).
-
-    A plotly FigureWidget reports its layout to the kernel once the browser has drawn it
-    (``_js2py_layoutDelta``); :meth:`watch` opens the gate then. Work queued with :meth:`run`
-    waits until the gate is open, so that it does not compete with the first chart for the
-    browser's and the kernel's time.
-    """
-
-    def __init__(self, fallback: float = 8.0):
-        self.opened = False
-        self.fallback = fallback
-        self._pending: list = []
-        self._timer = None
-
-    def watch(self, widget) -> None:
-        """Open when the first FigureWidget inside ``widget`` is drawn; at once if there is none."""
-        figures = [f for f in _walk(widget) if hasattr(f, "_js2py_layoutDelta")]
-        if not figures:
-            self.open()
-            return
-
-        def drawn(change) -> None:
-            if change["new"] is not None:
-                figures[0].unobserve(drawn, names="_js2py_layoutDelta")
-                self.open()
-
-        figures[0].observe(drawn, names="_js2py_layoutDelta")
-
-    def run(self, job) -> None:
-        if self.opened:
-            job()
-            return
-        self._pending.append(job)
-        if self._timer is None and self.fallback is not None:
-            try:
-                import asyncio
-
-                self._timer = asyncio.get_running_loop().call_later(self.fallback, self.open)
-            except RuntimeError:  # no event loop (a plain script): do not wait
-                self.open()
-
-    def open(self) -> None:
-        if self.opened:
-            return
-        self.opened = True
-        if self._timer is not None:
-            self._timer.cancel()
-        jobs, self._pending = self._pending, []
-        for job in jobs:
-            job()
-
-
-def _walk(widget):
-    seen, stack = set(), [widget]
-    while stack:
-        item = stack.pop()
-        if item is None or id(item) in seen:
-            continue
-        seen.add(id(item))
-        yield item
-        stack.extend(reversed(getattr(item, "children", ()) or ()))
-
-
-def deferred(build, title: str, gate: Gate | None = None):
-    """A box that builds its content once the page shows it (and, with ``gate``, once it opens).
-
-    The first chart of a page is built while the notebook runs; the charts below it are built by
-    the kernel once the visitor's page has displayed their boxes (ipywidgets reports that through
-    the box's ``_view_count``) and the first chart is drawn. The top of the page is then drawn
-    sooner, and the rest follows. Where no page ever displays the box (a notebook run without a
-    browser), nothing is built.
-    """
-    import ipywidgets as w
-
-    box = w.VBox([w.HTML(f'<div class="cl-src" style="padding:12px 0">Loading: {esc(title)}&hellip;</div>')])
-    box.add_class("clusterlab-deferred")
-    state = {"queued": False}
-
-    def fill() -> None:
-        try:
-            content = as_widget(build())
-        except Exception:  # never a traceback on the page
-            content = w.HTML(f'<div class="cl-box">{esc(title)} cannot be shown right now.</div>')
-        box.children = [content]
-        box.remove_class("clusterlab-deferred")
-        box.add_class("clusterlab-built")
-
-    def on_view(change) -> None:
-        if state["queued"] or not change["new"]:
-            return
-        state["queued"] = True
-        (gate.run if gate else (lambda job: job()))(fill)
-
-    box.observe(on_view, names="_view_count")
-    box._view_count = 0  # ask the page to report when it displays the box
-    return box
 
 
 class CaseStory:

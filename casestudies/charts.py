@@ -1,0 +1,84 @@
+"""How the dashboards' charts are made ready: a light plotly template, and plotly's script from the server.
+
+Used by :mod:`clusterlab.casestudies.story`; see ``chart_assets`` for the served script.
+"""
+
+from __future__ import annotations
+
+from ._imports import serving_public_dashboards
+from .deferral import _walk
+
+
+def sync_figures(widget) -> None:
+    """Make the first state of every plotly FigureWidget inside ``widget`` what the figure holds now.
+
+    A FigureWidget sends changes made before it is shown as messages that no view receives yet;
+    plotly copies its current data and layout into the widget state only when the figure itself
+    is displayed, not when a box holding it is. Without this, a chart filled in by its view before
+    display comes up empty in Voila.
+    """
+    for item in _walk(widget):
+        if hasattr(item, "_widget_data") and hasattr(item, "_repr_mimebundle_"):
+            item._repr_mimebundle_()
+
+
+#: The FigureWidget script of a chart when served by ``clusterlab dashboards``: a few lines that
+#: import the dashboards' chart view from the server (evaluated once per page, cached by the
+#: browser; see ``chart_assets``) instead of plotly's 4.9 MB script in the state of every chart.
+SERVED_PLOTLY_ESM = """\
+const base = (document.body && document.body.dataset.baseUrl) || "/voila/";
+const url = new URL(base + "clusterlab/{version}/figure-view.js", window.location.href).href;
+const mod = await import(url);
+export default mod.default;
+"""
+
+
+#: The trace types the shared components draw (see :func:`use_light_chart_template`); the public
+#: dashboards' plotly.js holds these and no others (``static/plotly-core.entry.js``).
+TRACE_TYPES = ("bar", "scatter", "scatterpolar", "heatmap")
+
+
+def use_light_chart_template() -> None:
+    """Give new charts plotly's default look at a fraction of its cost.
+
+    Every new figure copies and checks its whole template; plotly's default one styles some
+    twenty-four trace types, which makes it most of the time needed to build a chart. A template
+    with the same layout and only the trace types the components use looks the same and is built
+    several times faster. Leaves a default chosen by someone else alone.
+    """
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    if pio.templates.default != "plotly":
+        return
+    base = pio.templates["plotly"]
+    pio.templates["clusterlab-dashboard"] = go.layout.Template(
+        layout=base.layout, data={kind: base.data[kind] for kind in TRACE_TYPES})
+    pio.templates.default = "clusterlab-dashboard"
+
+
+def prepare_charts() -> None:
+    """Once per kernel, before the first chart: the light template, and plotly from the server."""
+    global _PREPARED
+    if not _PREPARED:
+        use_light_chart_template()
+        use_served_plotly_bundle()
+        _PREPARED = True
+
+
+_PREPARED = False
+
+
+def use_served_plotly_bundle() -> bool:
+    """Under ``clusterlab dashboards``, make new FigureWidgets load plotly from the server.
+
+    Does nothing elsewhere (JupyterLab, nbval), where the charts keep plotly's own script.
+    """
+    if not serving_public_dashboards():
+        return False
+    from plotly.basewidget import BaseFigureWidget
+
+    from .chart_assets import version
+
+    BaseFigureWidget._esm = SERVED_PLOTLY_ESM.replace("{version}", version())
+    return True
