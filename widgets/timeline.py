@@ -188,6 +188,15 @@ class Timeline:
         return cls(d.get("title", "Timeline"), d["events"])
 
 
+def _plot_date(date: str) -> str:
+    """'YYYY' or 'YYYY-MM' as a full 'YYYY-MM-DD' (the first day), the same point on the date axis.
+
+    A bare year such as '1950' is also a number: when plotly redraws changed data it may guess
+    the axis type again, and a full date keeps it a date axis.
+    """
+    return date + "-01" * (2 - date.count("-"))
+
+
 def _year_start(year: float) -> str:
     """A point in time given as a fractional year, in the form the date axis reads."""
     whole = int(year // 1)
@@ -238,7 +247,7 @@ def _traces(shown: list[Event], lo: int, hi: int) -> list[dict]:
     out = []
     for basis in BASES:
         picked = [(row, e) for row, e in zip(rows, shown) if e.basis == basis]
-        out.append(dict(x=[e.date for _, e in picked], y=[row for (row, _), _ in picked],
+        out.append(dict(x=[_plot_date(e.date) for _, e in picked], y=[row for (row, _), _ in picked],
                         text=[_label(e) if labelled else "" for (_, labelled), e in picked],
                         hovertext=[_hover(e) for _, e in picked]))
     return out

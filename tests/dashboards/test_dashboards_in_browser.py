@@ -107,4 +107,7 @@ def test_case_dashboard_tells_the_story_and_answers_its_controls(page, dashboard
     after = chart.evaluate(CHART_DATA)
     page.screenshot(path=str(artifacts / f"dashboard-{name}-after-slider.png"))
     assert before != after, "moving the year slider did not change the timeline"
+    page.wait_for_timeout(500)  # let the redraw settle
+    axis = chart.evaluate("el => el._fullLayout.xaxis.type")
+    assert axis == "date", f"after the year filter the timeline's axis became '{axis}', not a date axis"
     assert_clean(page, name)

@@ -130,7 +130,7 @@ def test_from_case_names_the_broken_entry():
 def test_view_plots_events_with_their_source_in_the_hover_text():
     view = TimelineView({"title": "Igualada", "events": EVENTS})
     published, reconstructed = view.figure.data
-    assert published.x == ("1950", "1994") and reconstructed.x == ("1965-03",)
+    assert published.x == ("1950-01-01", "1994-01-01") and reconstructed.x == ("1965-03-01",)
     assert "Source: case file" in published.hovertext[0]
     assert view.years.value == (1950, 1994)
 
@@ -140,7 +140,7 @@ def test_view_form_adds_an_event_and_redraws(work_folder):
     view.date_box.value, view.title_box.value, view.source_box.value = "2003", "Water plant", "case file"
     view.add_button.click()
     assert [e.date for e in view.model.events][-1] == "2003"
-    assert view.figure.data[0].x == ("1950", "1994", "2003")
+    assert view.figure.data[0].x == ("1950-01-01", "1994-01-01", "2003-01-01")
     assert view.years.value == (1950, 2003)
     assert view.date_box.value == ""
     assert Timeline.from_dict(WorkStore("tl").load()) == view.model
@@ -161,7 +161,7 @@ def test_view_form_shows_invalid_input_in_the_widget(date, title, source, fragme
 def test_view_year_filter_changes_the_chart():
     view = TimelineView({"title": "t", "events": EVENTS})
     view.years.value = (1960, 1994)
-    assert view.figure.data[0].x == ("1994",) and view.figure.data[1].x == ("1965-03",)
+    assert view.figure.data[0].x == ("1994-01-01",) and view.figure.data[1].x == ("1965-03-01",)
     assert "Showing 2 of 3" in view.header.value
 
 
@@ -172,7 +172,7 @@ def test_view_remove_an_event(errors_of):
     view.remove_pick.value = 0
     view.remove_button.click()
     assert [e.date for e in view.model.events] == ["1965-03", "1994"]
-    assert view.figure.data[0].x == ("1994",)
+    assert view.figure.data[0].x == ("1994-01-01",)
 
 
 def test_view_read_only_has_no_form(widgets_in):
