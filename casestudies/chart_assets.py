@@ -25,7 +25,3 @@ def version() -> str:
         digest.update((STATIC / name).read_bytes())
     return digest.hexdigest()[:12]
 
-
-def entry_path(base_url: str = "/") -> str:
-    """The address of the chart script, below ``base_url``."""
-    return f"{base_url.rstrip('/')}/voila/clusterlab/{version()}/{ENTRY}"

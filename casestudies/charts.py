@@ -6,7 +6,7 @@ Used by :mod:`clusterlab.casestudies.story`; see ``chart_assets`` for the served
 from __future__ import annotations
 
 from ._imports import serving_public_dashboards
-from .deferral import _walk
+from .deferral import walk
 
 
 def sync_figures(widget) -> None:
@@ -17,7 +17,7 @@ def sync_figures(widget) -> None:
     is displayed, not when a box holding it is. Without this, a chart filled in by its view before
     display comes up empty in Voila.
     """
-    for item in _walk(widget):
+    for item in walk(widget):
         if hasattr(item, "_widget_data") and hasattr(item, "_repr_mimebundle_"):
             item._repr_mimebundle_()
 

@@ -37,7 +37,7 @@ class Gate:
 
     def watch(self, widget) -> None:
         """Open when the first FigureWidget inside ``widget`` is drawn; at once if there is none."""
-        figures = [f for f in _walk(widget) if hasattr(f, "_js2py_layoutDelta")]
+        figures = [f for f in walk(widget) if hasattr(f, "_js2py_layoutDelta")]
         if not figures:
             self.open()
             return
@@ -73,7 +73,7 @@ class Gate:
             job()
 
 
-def _walk(widget):
+def walk(widget):
     seen, stack = set(), [widget]
     while stack:
         item = stack.pop()

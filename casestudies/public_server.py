@@ -275,7 +275,7 @@ class ChartScriptHandler(PlainErrors, tornado.web.StaticFileHandler):
     """The dashboards' chart script (``chart_assets``): two fixed files under a content version.
 
     Each FigureWidget would otherwise carry plotly's 4.9 MB script in its widget state. The
-    dashboard kernels point their FigureWidgets here instead (see ``story.use_served_plotly_bundle``);
+    dashboard kernels point their FigureWidgets here instead (see ``charts.use_served_plotly_bundle``);
     the URL names the content version, so the files may be cached for good. Any other name or
     version is refused.
     """

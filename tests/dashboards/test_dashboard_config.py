@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from clusterlab import cli
-from clusterlab.casestudies import dashboards, story
+from clusterlab.casestudies import charts, dashboards, deferral, story
 from clusterlab.casestudies.public_server import (
     PAGE_EXTENSIONS,
     PublicKernelConnection,
@@ -231,7 +231,7 @@ def test_every_chart_comes_from_a_shared_component(section):
 def test_story_runs_without_the_server(monkeypatch):
     """In JupyterLab (no server variable) the charts keep plotly's own script."""
     monkeypatch.delenv(dashboards.PUBLIC_ENV, raising=False)
-    assert story.use_served_plotly_bundle() is False
+    assert charts.use_served_plotly_bundle() is False
     page = story.CaseStory("igualada")
     assert "cl-card" in page.header().data
     assert "cl-sources" in page.sources().data
@@ -281,7 +281,7 @@ def test_the_sections_wait_for_the_first_chart():
         box = page.diamond()
         box._view_count = 1
         waiting = "clusterlab-deferred" in box._dom_classes
-        figure = next(f for f in story._walk(first.widget) if hasattr(f, "_js2py_layoutDelta"))
+        figure = next(f for f in deferral.walk(first.widget) if hasattr(f, "_js2py_layoutDelta"))
         figure._js2py_layoutDelta = {"layout_delta": {}, "layout_edit_id": 0}  # as the browser reports
         return waiting, "clusterlab-built" in box._dom_classes
 
@@ -294,7 +294,7 @@ def test_the_sections_are_built_anyway_after_the_fallback_delay():
     import asyncio
 
     async def scenario():
-        gate = story.Gate(fallback=0.05)
+        gate = deferral.Gate(fallback=0.05)
         done = []
         gate.run(lambda: done.append(1))
         before = list(done)
