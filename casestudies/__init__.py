@@ -4,9 +4,32 @@
 strategic analysis the modules work through, with a :class:`Source` and a basis (``published`` or
 ``reconstructed``) on every figure. ``list_cases()`` names the cases. A broken case file raises
 :class:`CaseFileError`, which names the file, the field and the reason.
+
+``load_case("prato").figure("establishments-2021")`` is one :class:`KeyFigure`: ``.value`` for
+computing, ``.display()`` as text, and a card with year, basis and source when a notebook shows it.
+
+Figures about places that are not one of the cases (for example Hamburg Aviation's budget mix) are
+in ``references/figures.yaml``: ``reference_figure("hamburg-aviation", "eu-projects-share")`` or
+``load_reference("hamburg-aviation").figure("eu-projects-share")``.
 """
 
-from .loader import CASES_DIR, CaseFileError, UnknownCaseError, case_path, list_cases, load_case, load_case_file
+from .loader import (
+    CASES_DIR,
+    REFERENCES_FILE,
+    CaseFileError,
+    ReferenceFileError,
+    UnknownCaseError,
+    UnknownReferenceError,
+    case_path,
+    list_cases,
+    list_reference_places,
+    load_case,
+    load_case_file,
+    load_reference,
+    load_reference_file,
+    load_references,
+    reference_figure,
+)
 from .schema import (
     DIAMOND_CORNERS,
     FORCES,
@@ -29,6 +52,8 @@ from .schema import (
     Outcome,
     Profile,
     PurchasingCriterion,
+    ReferenceFigures,
+    ReferencePlace,
     ReferencePlan,
     Segment,
     Service,
@@ -44,6 +69,7 @@ from .schema import (
 
 __all__ = [
     "CASES_DIR",
+    "REFERENCES_FILE",
     "DIAMOND_CORNERS",
     "FORCES",
     "PARTICIPATION_TYPES",
@@ -66,6 +92,9 @@ __all__ = [
     "Outcome",
     "Profile",
     "PurchasingCriterion",
+    "ReferenceFigures",
+    "ReferenceFileError",
+    "ReferencePlace",
     "ReferencePlan",
     "Segment",
     "Service",
@@ -76,10 +105,16 @@ __all__ = [
     "TimelineEvent",
     "Trend",
     "UnknownCaseError",
+    "UnknownReferenceError",
     "ValueChain",
     "ValueChainStage",
     "case_path",
     "list_cases",
+    "list_reference_places",
     "load_case",
     "load_case_file",
+    "load_reference",
+    "load_reference_file",
+    "load_references",
+    "reference_figure",
 ]

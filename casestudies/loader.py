@@ -1,4 +1,5 @@
-"""Load and check case files: ``casestudies/<name>/case.yaml``.
+"""Load and check case files, ``casestudies/<name>/case.yaml``, and the file of reference figures
+about places outside the cases, ``casestudies/references/figures.yaml``.
 
 A broken file fails with a :class:`CaseFileError` that names the file, the field (as a path such as
 ``key_figures[3].year``) and the reason in plain words, with the line of the file where it can be
@@ -17,13 +18,31 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .schema import Case, CaseRuleError
+from .schema import Case, CaseRuleError, KeyFigure, ReferenceFigures, ReferencePlace
 
-__all__ = ["CASES_DIR", "CaseFileError", "UnknownCaseError", "list_cases", "load_case", "load_case_file"]
+__all__ = [
+    "CASES_DIR",
+    "REFERENCES_FILE",
+    "CaseFileError",
+    "ReferenceFileError",
+    "UnknownCaseError",
+    "UnknownReferenceError",
+    "list_cases",
+    "list_reference_places",
+    "load_case",
+    "load_case_file",
+    "load_reference",
+    "load_reference_file",
+    "load_references",
+    "reference_figure",
+]
 
 #: The folder that holds one sub-folder per case.
 CASES_DIR = Path(__file__).resolve().parent
 CASE_FILE = "case.yaml"
+#: Sourced figures about places that are not one of the cases (e.g. Hamburg Aviation).
+#: It sits one folder down so that the package-data pattern ``*/*.yaml`` ships it.
+REFERENCES_FILE = CASES_DIR / "references" / "figures.yaml"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -66,6 +85,14 @@ class CaseFileError(ValueError):
 
 class UnknownCaseError(CaseFileError, LookupError):
     """No case has this name."""
+
+
+class ReferenceFileError(CaseFileError):
+    """The file of reference figures cannot be used; ``str()`` names the file, the item and the reason."""
+
+
+class UnknownReferenceError(ReferenceFileError, LookupError):
+    """No reference place, or no figure of that place, has this id."""
 
 
 def _rebuild_error(cls, file, field, reason, line, problems):
@@ -197,9 +224,9 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
+def _model_at(loc: tuple, root: type[BaseModel] = Case) -> type[BaseModel] | None:
     """The model class that holds the field at the end of ``loc``."""
-    model: type[BaseModel] | None = Case
+    model: type[BaseModel] | None = root
     for part in loc[:-1]:
         if isinstance(part, int) or model is None:
             continue
@@ -217,7 +244,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _reason(err: dict) -> str:
+def _reason(err: dict, root: type[BaseModel] = Case) -> str:
     kind = err["type"]
     loc = _clean_loc(err["loc"])
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
@@ -233,7 +260,7 @@ def _reason(err: dict) -> str:
             return "the year is missing: give the year the figure refers to, or `year: null` with a note"
         return f"the required field `{name}` is missing"
     if kind == "extra_forbidden":
-        model = _model_at(loc)
+        model = _model_at(loc, root)
         allowed = sorted(model.model_fields) if model else []
         hint = difflib.get_close_matches(name, allowed, n=1)
         text = f"`{name}` is not a field here"
@@ -273,17 +300,20 @@ def _reason(err: dict) -> str:
     return f"{err['msg'][:1].lower()}{err['msg'][1:]}, got {_shown(got)}"
 
 
-def _problems(exc: ValidationError, text: str) -> list[tuple[str, str, int | None]]:
+def _problems(exc: ValidationError, text: str,
+              root: type[BaseModel] = Case) -> list[tuple[str, str, int | None]]:
     out: list[tuple[str, str, int | None]] = []
     tree = _compose(text)
     for err in exc.errors(include_url=False):
         loc = _clean_loc(err["loc"])
         cause = err.get("ctx", {}).get("error")
         if isinstance(cause, CaseRuleError):
+            # the paths of a rule are relative to the model that checks it (the root, or a nested one)
             for path, reason in cause.problems:
-                out.append((path, reason, _line_of(tree, _parse_path(path))))
+                full = _parse_path(path) if not loc else loc + _parse_path(path)
+                out.append((format_path(full), reason, _line_of(tree, full)))
             continue
-        out.append((format_path(loc), _reason(err), _line_of(tree, loc)))
+        out.append((format_path(loc), _reason(err, root), _line_of(tree, loc)))
     return out
 
 
@@ -340,3 +370,88 @@ def load_case(name: str) -> Case:
         raise CaseFileError(path, "id", f"the id is {case.id!r} but the case sits in folder {name!r}; "
                             "make them the same", line=_line_of(path.read_text(encoding="utf-8"), ("id",)))
     return case
+
+
+# ----------------------------------------------------------------------- reference figures
+def _item_of(data: Any, path: str) -> str | None:
+    """'place 'hamburg-aviation', figure 'eu-projects-share'' for a path inside the references file."""
+    parts = _parse_path(path)
+    names = []
+    node = data
+    for i, part in enumerate(parts):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, int) and isinstance(node, dict) and isinstance(node.get("id"), str):
+            kind = {"places": "place", "figures": "figure"}.get(str(parts[i - 1]) if i else "", "item")
+            names.append(f"{kind} {node['id']!r}")
+    return ", ".join(names) or None
+
+
+def load_reference_file(path: str | Path) -> ReferenceFigures:
+    """Read and check a file of reference figures. Raises :class:`ReferenceFileError` when it is broken:
+    the error names the file, the item (place and figure id, and the field path) and the reason."""
+    path = Path(path)
+    try:
+        data, text = _read_yaml(path)
+    except CaseFileError as exc:
+        raise ReferenceFileError(exc.file, exc.field, exc.reason, line=exc.line) from None
+    if data is None:
+        raise ReferenceFileError(path, "(top level)", "the file is empty")
+    if not isinstance(data, dict):
+        raise ReferenceFileError(path, "(top level)",
+                                 "the file must be a group of fields (sources, places), "
+                                 f"not a {type(data).__name__}", line=1)
+    try:
+        return ReferenceFigures.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for field, reason, line in _problems(exc, text, ReferenceFigures):
+            item = _item_of(data, field)
+            problems.append((field, f"{reason} [{item}]" if item else reason, line))
+        field, reason, line = problems[0]
+        raise ReferenceFileError(path, field, reason, line=line, problems=problems) from None
+
+
+def load_references() -> ReferenceFigures:
+    """The reference figures shipped with the course (``casestudies/references/figures.yaml``)."""
+    return load_reference_file(REFERENCES_FILE)
+
+
+def list_reference_places() -> list[str]:
+    """Ids of the places in the shipped reference file, e.g. ``['hamburg-aviation']``."""
+    return [p.id for p in load_references().places]
+
+
+def load_reference(place: str) -> ReferencePlace:
+    """One place of the reference file: ``load_reference("hamburg-aviation").figure("eu-projects-share")``."""
+    refs = load_references()
+    for p in refs.places:
+        if p.id == place:
+            return p
+    known = ", ".join(p.id for p in refs.places) or "none"
+    raise UnknownReferenceError(REFERENCES_FILE, "(place)",
+                                f"there is no reference place called {place!r}; the known places are: {known}")
+
+
+def reference_figure(place: str, figure_id: str | None = None) -> KeyFigure:
+    """One sourced figure about a place outside the cases.
+
+    ``reference_figure("hamburg-aviation", "eu-projects-share")`` or, in one string,
+    ``reference_figure("hamburg-aviation/eu-projects-share")``. The result is a :class:`KeyFigure`:
+    ``.value`` for computing, ``.display()`` for text, and a sourced card when a notebook shows it.
+    """
+    if figure_id is None:
+        if not isinstance(place, str) or place.count("/") != 1:
+            raise UnknownReferenceError(REFERENCES_FILE, "(figure)",
+                                        f"give a place and a figure id, e.g. 'hamburg-aviation/eu-projects-share', "
+                                        f"got {place!r}")
+        place, figure_id = place.split("/")
+    where = load_reference(place)
+    for f in where.figures:
+        if f.id == figure_id:
+            return f
+    known = ", ".join(f.id for f in where.figures)
+    raise UnknownReferenceError(REFERENCES_FILE, "(figure)",
+                                f"place {place!r} has no figure {figure_id!r}; its figures are: {known}")

@@ -20,6 +20,7 @@ default, so a case can grow module by module.
 from __future__ import annotations
 
 import datetime as _dt
+import html as _html
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -63,6 +64,8 @@ __all__ = [
     "Outcome",
     "SourcedNumber",
     "Case",
+    "ReferencePlace",
+    "ReferenceFigures",
 ]
 
 Basis = Literal["published", "reconstructed"]
@@ -267,12 +270,50 @@ class KeyFigure(Sourced):
             raise ValueError("a figure without a year needs a note saying that the source gives none")
         return self
 
+    @property
+    def number(self) -> str:
+        """The value written for readers: '1,200', '2.11', '-0.5'."""
+        return f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,}"
+
     def display(self) -> str:
         """The figure as a reader would say it, e.g. 'about 1,200 workers (2018)'."""
-        number = f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,}"
         words = "" if self.qualifier == "exact" else f"{self.qualifier} "
         when = f" ({self.year})" if self.year is not None else ""
-        return f"{words}{number} {self.unit}{when}"
+        return f"{words}{self.number} {self.unit}{when}"
+
+    def _repr_html_(self) -> str:
+        """A small card for notebooks: what, how much, when, how it is known and where it comes from.
+
+        Every text is escaped; the source's web address becomes a link.
+        """
+        e = _html.escape
+        words = "" if self.qualifier == "exact" else f"{self.qualifier} "
+        year = str(self.year) if self.year is not None else "no year given"
+        if self.basis == "reconstructed":
+            basis = "reconstructed by the course"
+        elif "value" in self.reconstructed_fields:
+            basis = "value reconstructed by the course (see the note); the facts behind it are published"
+        elif self.reconstructed_fields:
+            basis = f"published ({', '.join(self.reconstructed_fields)} inferred by the course)"
+        else:
+            basis = "published"
+        s = self.source
+        head = f"{s.title} ({s.document})" if s.title and s.document else (s.title or s.document or "")
+        cite = ", ".join(e(part) for part in (head, s.section, s.date) if part)
+        if s.url:
+            link = f'<a href="{e(s.url, quote=True)}" target="_blank" rel="noopener">{e(s.url)}</a>'
+            cite = f"{cite}, {link}" if cite else link
+        note = f'<div class="cl-figure-note">Note: {e(self.note)}</div>' if self.note else ""
+        return (
+            f'<div class="cl-figure" data-figure-id="{e(self.id, quote=True)}" '
+            'style="border-left:3px solid #888;padding:0.3em 0.8em;margin:0.4em 0">'
+            f'<div class="cl-figure-label">{e(self.label)}</div>'
+            f'<div class="cl-figure-value" style="font-size:1.3em;font-weight:bold">'
+            f"{e(words)}{e(self.number)} {e(self.unit)}</div>"
+            f'<div class="cl-figure-meta">Year: {e(year)} · Basis: {e(basis)}</div>'
+            f'<div class="cl-figure-source">Source: {cite}</div>'
+            f"{note}</div>"
+        )
 
 
 Figure = KeyFigure
@@ -840,3 +881,60 @@ class Case(_Model):
 
         walk(self)
         return list(found.values())
+
+
+# ------------------------------------------------------------------ places outside the cases
+class ReferencePlace(_Model):
+    """Sourced figures about one place that is not one of the course's cases, e.g. Hamburg Aviation.
+
+    Lessons quote such places as examples (a budget mix, a membership count). Their figures follow
+    the same rules as a case's key figures: a source, a basis, a year (or a note saying why none).
+    """
+
+    id: Id = Field(description="short name of the place, e.g. 'hamburg-aviation'")
+    name: Text
+    description: Text = Field(description="what and where the place is, in a few words")
+    country: Text
+    figures: list[KeyFigure] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_figure_ids(self) -> "ReferencePlace":
+        seen = Counter(f.id for f in self.figures)
+        problems = [(f"figures[{i}].id", f"{f.id!r} is used more than once in place {self.id!r}")
+                    for i, f in enumerate(self.figures) if seen[f.id] > 1]
+        if problems:
+            raise CaseRuleError(problems)
+        return self
+
+    def figure(self, figure_id: str) -> KeyFigure:
+        """The figure with this id."""
+        for f in self.figures:
+            if f.id == figure_id:
+                return f
+        known = ", ".join(f.id for f in self.figures)
+        raise KeyError(f"place {self.id!r} has no figure {figure_id!r}; known: {known}")
+
+
+class ReferenceFigures(_Model):
+    """The file of sourced figures about places outside the cases: named sources and places."""
+
+    sources: dict[str, Source] = Field(
+        default_factory=dict, description="named sources, for YAML anchors"
+    )
+    places: list[ReferencePlace] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_place_ids(self) -> "ReferenceFigures":
+        seen = Counter(p.id for p in self.places)
+        problems = [(f"places[{i}].id", f"{p.id!r} is used more than once")
+                    for i, p in enumerate(self.places) if seen[p.id] > 1]
+        if problems:
+            raise CaseRuleError(problems)
+        return self
+
+    def place(self, place_id: str) -> ReferencePlace:
+        for p in self.places:
+            if p.id == place_id:
+                return p
+        known = ", ".join(p.id for p in self.places)
+        raise KeyError(f"no reference place {place_id!r}; known: {known}")

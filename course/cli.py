@@ -47,7 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # A verb that wraps another program (``lab`` wraps ``jupyter lab``) sets ``pass_through`` and
+    # receives the options it does not know in ``args.extra``; any other verb rejects them.
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if not getattr(args, "pass_through", False):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.extra = extra
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0

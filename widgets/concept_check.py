@@ -27,6 +27,23 @@ from ._view import MET, NOT_MET, ComponentView, esc
 from .errors import ComponentError
 
 
+def _shuffler(seed: str | None, question_id: str) -> random.Random:
+    """A random generator fixed by ``seed`` (for example one per trainee) and the question's id."""
+    key = question_id if seed is None else f"{seed}|{question_id}"
+    return random.Random(zlib.crc32(key.encode("utf-8")))
+
+
+def option_order(question: MultipleChoice, seed: str | None = None) -> list[int]:
+    """The order in which to show a question's options: a shuffle fixed by ``seed`` and the question.
+
+    With a seed per trainee, each trainee always sees the same order, and the position of the right
+    option says nothing about which one it is.
+    """
+    order = list(range(len(question.options)))
+    _shuffler(seed, question.id).shuffle(order)
+    return order
+
+
 @dataclass(frozen=True)
 class Feedback:
     """The answer to one check: right or not, a score from 0 to 1, and a message saying why."""
@@ -123,11 +140,11 @@ class Matching:
                             ("explanation", chk.text(self.explanation, f"{where}: the explanation", max_len=2000))):
             object.__setattr__(self, name, value)
 
-    def choices(self) -> list[str]:
-        """The right-hand items, shuffled the same way every time (the order depends on the id)."""
+    def choices(self, seed: str | None = None) -> list[str]:
+        """The right-hand items, shuffled the same way every time for the same ``seed`` and id."""
         rights = list(dict.fromkeys(self.pairs.values()))
         shuffled = rights[:]
-        random.Random(zlib.crc32(self.id.encode("utf-8"))).shuffle(shuffled)
+        _shuffler(seed, self.id).shuffle(shuffled)
         if shuffled == rights and len(rights) > 1:
             shuffled = shuffled[1:] + shuffled[:1]
         return shuffled
@@ -262,7 +279,9 @@ class ConceptCheckView(ComponentView):
 
     model_class = ConceptCheck
 
-    def __init__(self, model=None, *, save_as: str | None = None, read_only: bool = False):
+    def __init__(self, model=None, *, save_as: str | None = None, read_only: bool = False,
+                 order_seed: str | None = None):
+        self.order_seed = order_seed
         super().__init__(model, save_as=save_as, read_only=read_only)
         self.controls, self.buttons, self.feedback_boxes, self._inputs = {}, {}, {}, []
         parts = [self.error.widget]
@@ -291,12 +310,13 @@ class ConceptCheckView(ComponentView):
     def _question_box(self, number: int, q) -> w.VBox:
         stored = self.model.responses.get(q.id)
         if isinstance(q, MultipleChoice):
-            control = w.RadioButtons(options=[(o, i) for i, o in enumerate(q.options)], value=stored,
+            order = option_order(q, self.order_seed) if self.order_seed is not None else range(len(q.options))
+            control = w.RadioButtons(options=[(q.options[i], i) for i in order], value=stored,
                                      layout=w.Layout(width="auto"))
             body = [control]
         else:
             stored = stored or {}
-            options = [("— choose —", None)] + [(c, c) for c in q.choices()]
+            options = [("— choose —", None)] + [(c, c) for c in q.choices(self.order_seed)]
             control = {left: w.Dropdown(options=options, value=stored.get(left), layout=w.Layout(width="auto"))
                        for left in q.pairs}
             body = [w.HBox([w.HTML(f"<b>{esc(left)}</b>&nbsp;→&nbsp;", layout=w.Layout(min_width="12em")), dd])

@@ -12,10 +12,13 @@ renamed ``<key>.corrupt-<date-time>.json`` and reported — it is never deleted.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -177,6 +180,46 @@ class WorkStore:
                 f"write to that folder, or set {ENV_VAR} to another one."
             ) from None
         return self.path
+
+    @property
+    def lock_path(self) -> Path:
+        """The lock file that serialises :meth:`update` between processes."""
+        return self.folder / f".{self.key}.lock"
+
+    @contextmanager
+    def _locked(self):
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle = open(self.lock_path, "a+b")
+        except OSError as exc:
+            raise ComponentError(
+                f"Your work could not be saved to {self.path}: {exc.strerror or exc}. Check that you may "
+                f"write to that folder, or set {ENV_VAR} to another one."
+            ) from None
+        with handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def update(self, change: Callable[[dict], dict | None]) -> dict:
+        """Read, change and save in one step that other processes cannot interleave with.
+
+        ``change`` receives the saved dictionary (empty if nothing was saved yet, or the backup if the
+        file was unreadable) and returns the new one, or changes it in place and returns None. Use it
+        when several notebooks write to the same piece of work: each changes only its own entries,
+        so none loses what another saved. Returns what was saved.
+        """
+        with self._locked():
+            try:
+                current = self.load() or {}
+            except SavedWorkError as exc:
+                current = exc.recovered or {}
+            result = change(current)
+            data = current if result is None else result
+            self.save(data)
+            return data
 
     def load(self) -> dict | None:
         """The saved dictionary, or None if nothing was saved yet.

@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
-# Start the course: JupyterLab on 127.0.0.1, opened at the landing page.
+# Start the course: JupyterLab on 127.0.0.1, opened at the landing page (trainee mode).
+# Extra arguments go to `clusterlab lab` (e.g. --instructor, or --no-browser --port=8890 for Jupyter).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bash "$root/course/scripts/ensure-venv.sh"
-cd "$root"
-extra=()
-[ "$(id -u)" = "0" ] && extra+=(--allow-root)
-exec "$root/.venv/bin/jupyter" lab --ip=127.0.0.1 --ServerApp.root_dir="$root" \
-  --LabApp.default_url=/lab/tree/course/start-here.ipynb "${extra[@]}" "$@"
+exec "$root/.venv/bin/clusterlab" lab "$@"

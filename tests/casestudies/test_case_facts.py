@@ -2,6 +2,11 @@
 
 The fact checks read each case through ``load_case`` and compare with literal values and the
 expected citation, so that an edit that changes a published number or its source fails here.
+
+The last part reads the source documents themselves and checks that each published number sits in
+the lines its source cites. The documents are looked for in ``<repo>/../shared/sources/`` (the
+layout of CI and of the course workspace), or in ``CLUSTERLAB_SOURCES_DIR`` when that is set. When
+``CI`` is set and the documents are missing, those tests fail instead of being skipped.
 """
 
 from __future__ import annotations
@@ -14,7 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from clusterlab.casestudies import CASES_DIR, FORCES, Source, Sourced, list_cases
+from clusterlab.casestudies import (
+    CASES_DIR,
+    FORCES,
+    REFERENCES_FILE,
+    Source,
+    Sourced,
+    list_cases,
+    load_references,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLICATION = "000_2a945ab753eb11eb.txt"
@@ -163,8 +176,22 @@ def test_igualada_history_figures(cases):
         assert (f.value, f.year) == (value, year), figure_id
         assert f.source.document == PUBLICATION
         assert re.search(r"lines 33[1-5]\d–33[1-5]\d", f.source.section), figure_id
-    assert published(case, "population").value == 30000
+    for figure_id in ("firms-today", "direct-jobs-today", "indirect-jobs-today"):
+        f = case.figure(figure_id)
+        assert f.basis_of("year") == "reconstructed" and f.basis_of("value") == "published", figure_id
     assert published(case, "distance-barcelona").value == 60
+
+
+def test_igualada_population_then_and_now(cases):
+    case = cases["igualada"]
+    old = published(case, "population-clustem")
+    assert (old.value, old.year) == (30000, None) and old.source.document == PUBLICATION
+    assert "older" in old.label and "population-2025" in old.note
+    now = published(case, "population-2025")
+    assert (now.value, now.year, now.unit) == (42085, 2025, "inhabitants")
+    assert now.source.url.startswith("https://www.regio7.cat/") and now.source.date == "2025-12-18"
+    assert now.source.certainty == "excerpt"
+    assert "population" not in {f.id for f in case.key_figures}  # no undated figure without its period
 
 
 def test_igualada_treatment_plant(cases):
@@ -196,6 +223,10 @@ def test_igualada_leather_cluster_barcelona(cases):
         assert f.source.url and f.source.url.startswith("https://"), figure_id
         assert any(host in f.source.url for host in ("regio7.cat", "clustercollaboration.eu", "laconceria.it"))
         assert f.source.certainty == "excerpt" and "Certainty" in f.note
+    # who says what: the export share is Regió7's, 'about 1,200 workers' the ECCP page's
+    assert "regio7.cat" in case.figure("lcb-export-share").source.url
+    assert "laconceria" not in case.figure("lcb-export-share").source.url
+    assert "clustercollaboration.eu" in case.figure("lcb-workers").source.url
     founded = next(e for e in case.timeline if e.title == "Leather Cluster Barcelona is founded")
     assert founded.date == "2018-09" and "regio7.cat" in founded.source.url
 
@@ -236,6 +267,27 @@ def test_igualada_action_plan(cases):
     assert "School of Engineering of Igualada" in actions["circular-economy"].participants
 
 
+def test_igualada_fact_check_corrections(cases):
+    case = cases["igualada"]
+    municipality = next(a for a in case.actors if a.name == "Municipality of Igualada")
+    assert "industry" not in municipality.role.lower()  # that view was the cluster organisation's
+    assert "Chair in Leather Innovation" in municipality.role
+    assert "cluster organisation" in case.diamond_ideal.government.note
+    park = published(case, "innovation-park-area")
+    assert "A2" in park.note and "collection network" in park.note
+    action = next(a for a in case.action_plan.actions if a.id == "innovation-park")
+    assert "A2" in action.description and "treatment plants" in action.description
+
+
+def test_igualada_success_factors_named_by_the_course_are_reconstructed(cases):
+    factors = {k.id: k for k in cases["igualada"].key_success_factors}
+    assert factors["trust"].basis == "published"  # the only one the source calls a success factor
+    others = [k for k in factors.values() if k.id != "trust"]
+    assert len(others) >= 8
+    for k in others:
+        assert k.basis == "reconstructed" and "course's step" in k.note, k.id
+
+
 # ----------------------------------------------------------------------------- Prato
 def test_prato_confindustria_2021(cases):
     case = cases["prato"]
@@ -263,12 +315,28 @@ def test_prato_district_and_cardato(cases):
     assert published(case, "chinese-firms-2013").value == 4830
 
 
+def test_prato_chinese_firms_grew_in_2013(cases):
+    case = cases["prato"]
+    assert published(case, "chinese-firms-growth-2013").value == 2.11
+    assert published(case, "chinese-firms-2010").value == 4840
+    outcome = case.outcome("chinese-firms")
+    assert (outcome.before.year, outcome.before.value) == (2010, 4840)
+    assert (outcome.after.year, outcome.after.value) == (2013, 4830)
+    assert "2.11 %" in outcome.after.text and "not a decline" in outcome.note
+    assert outcome.source.url.startswith("https://firenzepost.it/2013/12/03/")
+    # before and after come from the same source and series
+    assert "firenzepost" in case.figure("chinese-firms-2010").source.url
+
+
 def test_prato_cluster_organisation(cases):
     case = cases["prato"]
     members = published(case, "tfc-members")
     assert (members.value, members.qualifier) == (80, "about")
-    assert members.source.document == PUBLICATION and "lines 200–240" in members.source.section
-    assert published(case, "tfc-network-2011-2014").value == 480
+    assert members.source.document == PUBLICATION and members.source.section.endswith("lines 215–217")
+    assert members.basis_of("year") == "reconstructed"
+    reach = published(case, "tfc-network-2011-2014")
+    assert reach.value == 480 and reach.source.section.endswith("lines 215–217")
+    assert case.outcome("tfc-members").source.section.endswith("lines 215–217")
     assert published(case, "otir-partners").value == 6
     assert next(e for e in case.timeline if e.date == "2011-07").title == "OTIR2020 is founded"
     status = [s.status for s in case.services]
@@ -281,6 +349,21 @@ def test_prato_segments_are_reconstructions(cases):
         assert segment.basis == "reconstructed" and segment.note
 
 
+def test_prato_standards_is_a_success_factor_by_the_course(cases):
+    factors = {k.id: k for k in cases["prato"].key_success_factors}
+    assert factors["standards"].basis == "reconstructed" and "course's step" in factors["standards"].note
+
+
+@pytest.mark.parametrize("name", ["prato", "huddersfield"])
+def test_inferred_action_years_are_marked(cases, name):
+    portfolio = [a for a in cases[name].action_plan.actions
+                 if a.year == 2017 and "service portfolio" in a.source.section]
+    assert len(portfolio) >= 2
+    for action in portfolio:
+        assert action.basis_of("year") == "reconstructed", action.id
+        assert "2017" in action.note and "inferred" in action.note, action.id
+
+
 # ---------------------------------------------------------------------- Huddersfield
 def test_huddersfield_heritage(cases):
     case = cases["huddersfield"]
@@ -290,6 +373,13 @@ def test_huddersfield_heritage(cases):
     events = {e.date: e for e in case.timeline}
     assert "Cloth Hall" in events["1766"].title and "Ramsden" in events["1766"].detail
     assert "1976" in events and events["1976"].source.document == PUBLICATION
+    decline = events["1968"]
+    assert decline.date_label == "late 1960s" and "woveninkirklees" in decline.source.url
+    # the heritage page blames competition and machines abroad; coal and synthetics are the
+    # CLUSTEM text's causes, which it does not date
+    assert "competition" in decline.detail and "machines" in decline.detail
+    assert "coal" not in decline.detail.lower() and "synthetic" not in decline.detail.lower()
+    assert "374–376" in decline.note
     assert events["1999"].title == "The Textile Centre of Excellence opens"
 
 
@@ -310,6 +400,9 @@ def test_huddersfield_today(cases):
     assert published(case, "members-export-share").value == 95
     status = [s.status for s in case.services]
     assert status.count("in place") == 6 and status.count("new") == 4
+    factors = {k.id: k for k in case.key_success_factors}
+    assert factors["digital-traceability"].basis == "reconstructed"
+    assert factors["skills-pipeline"].basis == "reconstructed"
 
 
 def test_textile_cases_share_the_two_reference_plans(cases):
@@ -323,12 +416,75 @@ def test_textile_cases_share_the_two_reference_plans(cases):
 
 
 # --------------------------------------------------------- numbers against the source text
-def sources_dir() -> Path | None:
-    candidates = [os.environ.get("CLUSTERLAB_SOURCES_DIR"), REPO.parent / "shared" / "sources"]
-    for c in candidates:
-        if c and (Path(c) / PUBLICATION).is_file():
-            return Path(c)
-    return None
+SOURCES_ENV = "CLUSTERLAB_SOURCES_DIR"
+DEFAULT_SOURCES = REPO.parent / "shared" / "sources"
+
+
+def in_ci() -> bool:
+    """True when the variable CI is set to something other than an empty, '0', 'false' or 'no'."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def sources_dir() -> Path:
+    """The folder of the source documents, or skip (fail in CI) with the reason.
+
+    ``CLUSTERLAB_SOURCES_DIR`` overrides the default ``<repo>/../shared/sources/``.
+    """
+    override = os.environ.get(SOURCES_ENV)
+    folder = Path(override) if override else DEFAULT_SOURCES
+    if (folder / PUBLICATION).is_file() and (folder / STRATEGY_SLIDES).is_file():
+        return folder
+    how = f"{SOURCES_ENV}={override}" if override else f"the default {DEFAULT_SOURCES}"
+    reason = (f"source documents not found in {folder} (from {how}); put the shared folder next to the "
+              f"repository or set {SOURCES_ENV}")
+    if in_ci():
+        pytest.fail(f"CI is set but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def source_lines():
+    """``source_lines(document, first, last)``: the text of those lines (1-based, inclusive).
+
+    The folder is looked up inside the test, so that missing documents make the test itself fail
+    in CI (or skip outside CI), not its setup.
+    """
+
+    def lines(document: str, first: int, last: int) -> str:
+        path = sources_dir() / document
+        if path not in _SOURCE_CACHE:
+            _SOURCE_CACHE[path] = path.read_text(encoding="utf-8").splitlines()
+        return "\n".join(_SOURCE_CACHE[path][first - 1:last])
+
+    return lines
+
+
+_SOURCE_CACHE: dict[Path, list[str]] = {}
+
+
+def test_sources_dir_fails_in_ci_and_skips_outside(monkeypatch, tmp_path):
+    monkeypatch.setenv(SOURCES_ENV, str(tmp_path / "nowhere"))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        sources_dir()
+    for off in ("", "false", "0"):
+        monkeypatch.setenv("CI", off)
+        with pytest.raises(pytest.skip.Exception, match=SOURCES_ENV):
+            sources_dir()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="nowhere"):
+        sources_dir()
+
+
+def test_sources_dir_override_and_default(monkeypatch, tmp_path):
+    for name in (PUBLICATION, STRATEGY_SLIDES):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    monkeypatch.setenv(SOURCES_ENV, str(tmp_path))
+    assert sources_dir() == tmp_path
+    monkeypatch.delenv(SOURCES_ENV)
+    assert DEFAULT_SOURCES == REPO.parent / "shared" / "sources"
+    if (DEFAULT_SOURCES / PUBLICATION).is_file():
+        assert sources_dir() == DEFAULT_SOURCES
 
 
 WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
@@ -351,23 +507,57 @@ def spellings(value: float, unit: str) -> set[str]:
     return out
 
 
+def number_in(text: str, value: float, unit: str) -> bool:
+    return any(re.search(r"(?<![\d.,])" + re.escape(x) + r"(?!\d)", text, re.I) for x in spellings(value, unit))
+
+
+def cited_lines(source: Source) -> tuple[int, int]:
+    return tuple(map(int, re.search(r"lines (\d+)–(\d+)", source.section).groups()))
+
+
 @pytest.mark.parametrize("name", ["igualada", "prato", "huddersfield"])
-def test_published_numbers_appear_in_the_cited_lines(cases, name):
-    folder = sources_dir()
-    if folder is None:
-        pytest.skip("source documents not available (set CLUSTERLAB_SOURCES_DIR)")
+def test_published_numbers_appear_in_the_cited_lines(cases, name, source_lines):
     checked = 0
     for n in cases[name].figures():
         s = n.source
         if n.basis != "published" or s.document not in (PUBLICATION, STRATEGY_SLIDES):
             continue
-        first, last = map(int, re.search(r"lines (\d+)–(\d+)", s.section).groups())
-        text = "\n".join((folder / s.document).read_text(encoding="utf-8").splitlines()[first - 1:last])
-        found = any(re.search(r"(?<![\d.,])" + re.escape(x) + r"(?!\d)", text, re.I)
-                    for x in spellings(n.value, n.unit))
-        assert found, f"{name}: {n.path} = {n.value} not found in {s.document} lines {first}–{last}"
+        first, last = cited_lines(s)
+        assert number_in(source_lines(s.document, first, last), n.value, n.unit), \
+            f"{name}: {n.path} = {n.value} not found in {s.document} lines {first}–{last}"
         checked += 1
     assert checked >= 5
+
+
+def test_reference_numbers_appear_in_the_cited_lines(source_lines):
+    checked = 0
+    for place in load_references().places:
+        for f in place.figures:
+            if f.basis_of("value") != "published" or f.source.document not in (PUBLICATION, STRATEGY_SLIDES):
+                continue
+            first, last = cited_lines(f.source)
+            assert number_in(source_lines(f.source.document, first, last), f.value, f.unit), \
+                f"{place.id}/{f.id} = {f.value} not found in lines {first}–{last}"
+            checked += 1
+    assert checked >= 5
+
+
+def test_the_corrected_citations_match_the_source_text(source_lines):
+    """The facts behind the fact-check corrections, read in the source lines the cases now cite."""
+    members = source_lines(PUBLICATION, 215, 217)
+    assert "80 member" in members and "480" in members and "2011-2014" in members
+    assert "80" not in source_lines(PUBLICATION, 213, 214)  # 213–214 are the trends, not the members
+    industry_first = source_lines(PUBLICATION, 3464, 3467)
+    assert "cluster organization" in industry_first and "industry" in industry_first
+    assert "municipality" not in industry_first.lower()
+    footnote = source_lines(PUBLICATION, 3319, 3319)
+    assert "Etzkowitz (1993)" in footnote and "Leydesdorff (1995)" in footnote
+    assert "Leydesdorff (1993" not in footnote
+    decline = source_lines(PUBLICATION, 374, 376)
+    assert "coalfields" in decline and "synthetics" in decline and "196" not in decline
+    hamburg = source_lines(PUBLICATION, 1624, 1627)
+    assert "3-4%" in hamburg and "10% is from services" in hamburg and "around 20%" in hamburg
+    assert "30.000 inhabitants" in source_lines(PUBLICATION, 3316, 3316)
 
 
 # -------------------------------------------------------------------------- packaging
@@ -376,6 +566,6 @@ def test_case_files_match_the_package_data_patterns():
     patterns = config["tool"]["setuptools"]["package-data"]["clusterlab.casestudies"]
     files = sorted(CASES_DIR.glob("*/case.yaml"))
     assert [f.parent.name for f in files] == list_cases()
-    for f in files:
+    for f in files + [REFERENCES_FILE]:
         relative = f.relative_to(CASES_DIR).as_posix()
         assert any(fnmatch.fnmatch(relative, p) for p in patterns), relative
