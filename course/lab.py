@@ -82,9 +82,6 @@ def prepare_documents(view, work: Path, generate=None) -> tuple[list[str], list[
 
             if sv.cached() is None:
                 print("Preparing your documents to hand in (first start only) ...", flush=True)
-                from clusterlab.grading.startup import lean_nbgrader
-
-                lean_nbgrader()  # this process only generates, then becomes the Jupyter server
             folder = sv.student_versions().folder
         else:
             folder = generate()
@@ -123,6 +120,16 @@ def trainee_launch(repo: Path, work: Path, extra: list[str] = (), generate=None)
     return Launch(argv, _environment(TRAINEE_CONFIG), view.root, messages, warnings)
 
 
+def _exchange_root(course_dir: Path, env: dict[str, str]) -> Path | None:
+    """Where the course's nbgrader configuration puts the exchange (see ``grading.nbconfig``)."""
+    if env.get("CLUSTERLAB_EXCHANGE"):
+        return Path(env["CLUSTERLAB_EXCHANGE"])
+    if (course_dir / "nbgrader_config.py").is_file() and "clusterlab.grading.nbconfig" in (
+            course_dir / "nbgrader_config.py").read_text(encoding="utf-8", errors="replace"):
+        return course_dir / "exchange"
+    return None  # a course with its own configuration: leave its exchange to it
+
+
 def instructor_launch(repo: Path, course: str | None, extra: list[str] = ()) -> Launch:
     """JupyterLab on the repository (or on the course directory when it lies outside it)."""
     from clusterlab.grading.cli import course_root
@@ -133,6 +140,15 @@ def instructor_launch(repo: Path, course: str | None, extra: list[str] = ()) -> 
     env = _environment(INSTRUCTOR_CONFIG)
     env["CLUSTERLAB_COURSE_DIR"] = str(course_dir)  # `clusterlab grade ...` in a terminal uses it too
     messages = [f"Instructor mode: files of {root}; the formgrader works on the course {course_dir}."]
+    exchange = _exchange_root(course_dir, env)
+    if exchange is not None and not exchange.exists():
+        # nbgrader's formgrader offers "release" only when the exchange exists
+        try:
+            exchange.mkdir(parents=True)
+            messages.append(f"Created the exchange folder {exchange}.")
+        except OSError as exc:
+            messages.append(f"The exchange folder {exchange} could not be created ({exc.strerror or exc}); "
+                            "releasing from the formgrader will not be offered.")
     argv = _jupyter_lab(root, extra=list(extra))
     return Launch(argv, env, course_dir, messages)  # nbgrader reads nbgrader_config.py from the cwd
 
@@ -157,6 +173,9 @@ def run(args) -> int:
             work = work_dir()
         except ComponentError as exc:
             raise _error(str(exc)) from None
+        from clusterlab.grading.startup import lean_nbgrader
+
+        lean_nbgrader()  # this process only generates the documents, then becomes the Jupyter server
         launch = trainee_launch(repo, work, extra)
     for line in launch.messages:
         print(line, flush=True)

@@ -120,20 +120,27 @@ def secret_lines(source_nb: dict, min_length: int = 12) -> set[str]:
     return {s for s in (line.strip() for line in secret) if len(s) >= min_length and s not in public_set}
 
 
-def _student_text(nb: dict) -> str:
+def _student_lines(nb: dict) -> tuple[str, set[str]]:
+    """The whole text of a notebook (sources and outputs) and its lines, stripped."""
     parts = []
     for cell in nb.get("cells", []):
         parts.append(_source_text(cell))
         for output in cell.get("outputs", []) or []:
-            parts.append(json.dumps(output))
-    return "\n".join(parts)
+            for value in [output.get("text", ""), *output.get("data", {}).values(), *output.get("traceback", [])]:
+                parts.append("".join(value) if isinstance(value, list) else str(value))
+    text = "\n".join(parts)
+    return text, {line.strip() for line in text.splitlines()}
 
 
 def leaks(source_nb: dict, student_nb: dict) -> list[str]:
-    """What of the source's solutions and hidden tests the student notebook still contains."""
-    text = _student_text(student_nb)
+    """What of the source's solutions and hidden tests the student notebook still contains.
+
+    Markers anywhere in the text; lines of solutions, model answers and hidden tests as whole lines
+    (the answer templates differ from the solution only by a leading ``#``, which is not a leak).
+    """
+    text, lines = _student_lines(student_nb)
     found = [marker for marker in MARKERS if marker in text]
-    found += sorted(line for line in secret_lines(source_nb) if line in text)
+    found += sorted(secret_lines(source_nb) & lines)
     return found
 
 

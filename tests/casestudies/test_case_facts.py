@@ -569,3 +569,63 @@ def test_case_files_match_the_package_data_patterns():
     for f in files + [REFERENCES_FILE]:
         relative = f.relative_to(CASES_DIR).as_posix()
         assert any(fnmatch.fnmatch(relative, p) for p in patterns), relative
+
+
+# ------------------------------------------------------------ figures the Module 1 lessons use
+#: (case, figure id) -> (value, year, unit) for every case number the Module 1 notebooks quote or
+#: compute with, so that a lesson can read it with ``load_case(case).figure(id)``.
+LESSON_FIGURES = {
+    # notebook 01: Prato, the textbook district
+    ("prato", "district-comuni"): (12, 2000, "comuni"),
+    ("prato", "district-area"): (700, None, "km²"),
+    ("prato", "district-population"): (300000, None, "inhabitants"),
+    ("prato", "establishments-2021"): (6627, 2021, "establishments"),
+    ("prato", "employees-2021"): (41251, 2021, "employees"),
+    ("prato", "arpat-machinery-firms"): (200, None, "firms"),
+    ("prato", "otir-partners"): (6, 2011, "partners"),
+    # notebook 02: Prato's three layers, and Huddersfield
+    ("prato", "tfc-members"): (80, 2017, "companies"),
+    ("prato", "tfc-network-2011-2014"): (480, 2014, "companies"),
+    ("huddersfield", "tcoe-members"): (108, 2017, "companies"),
+    ("huddersfield", "lcr-textile-businesses"): (365, None, "businesses"),
+    ("huddersfield", "lcr-textile-employees"): (6500, None, "employees"),
+    # notebook 03: Igualada and Huddersfield on the lifecycle
+    ("igualada", "population-clustem"): (30000, None, "inhabitants"),
+    ("igualada", "population-2025"): (42085, 2025, "inhabitants"),
+    ("igualada", "distance-barcelona"): (60, None, "km"),
+    ("igualada", "tanning-tradition"): (7, None, "centuries"),
+    ("igualada", "firms-1950s"): (268, 1950, "firms"),
+    ("igualada", "workers-1950s"): (1000, 1950, "people"),
+    ("igualada", "firms-today"): (28, 2017, "firms"),
+    ("igualada", "direct-jobs-today"): (800, 2017, "people"),
+    ("igualada", "indirect-jobs-today"): (1200, 2017, "people"),
+    ("huddersfield", "textile-workers-1911"): (22000, 1911, "people"),
+    ("huddersfield", "tcoe-investment"): (2, 1999, "GBP million"),
+    # notebook 04: money and quick wins
+    ("huddersfield", "tcoe-turnover-2015"): (1.26, 2015, "GBP million"),
+    ("huddersfield", "tcoe-public-share-2015"): (70, 2015, "%"),
+    ("huddersfield", "tcoe-private-share-2015"): (30, 2015, "%"),
+    ("igualada", "treatment-plant-cost-usd"): (17, None, "USD million"),
+    ("igualada", "treatment-plant-build-time"): (10, None, "years"),
+}
+
+
+@pytest.mark.parametrize(("case_id", "figure_id"), sorted(LESSON_FIGURES))
+def test_lesson_figures_are_sourced_key_figures(cases, case_id, figure_id):
+    f = cases[case_id].figure(figure_id)
+    value, year, unit = LESSON_FIGURES[(case_id, figure_id)]
+    assert (f.value, f.year, f.unit) == (value, year, unit)
+    assert f.basis_of("value") == "published"
+    assert (f.source.document and f.source.section) or f.source.url
+    assert f.year is not None or f.note  # an undated figure says why
+    assert isinstance(f.value, float) and f.value == value  # usable in computations
+
+
+def test_lesson_ratios_compute_from_the_case_files(cases):
+    prato, igualada = cases["prato"], cases["igualada"]
+    establishments = prato.figure("establishments-2021").value
+    assert round(prato.figure("tfc-members").value / establishments, 3) == 0.012
+    assert round(prato.figure("tfc-network-2011-2014").value / establishments, 3) == 0.072
+    firms = (igualada.figure("firms-1950s").value, igualada.figure("firms-today").value)
+    jobs = (igualada.figure("workers-1950s").value, igualada.figure("direct-jobs-today").value)
+    assert [round(j / n, 1) for j, n in zip(jobs, firms)] == [3.7, 28.6]

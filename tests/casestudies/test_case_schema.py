@@ -184,3 +184,47 @@ def test_lookups(cases):
     assert dates == sorted(dates, key=lambda d: d.ljust(10))
     gaps = igualada.value_chain_gaps()
     assert gaps and all(g["gap"] == g["ideal"] - g["today"] for g in gaps)
+
+
+# ------------------------------------------------------------------ showing a figure
+def test_display_is_plain_text():
+    assert KeyFigure(**figure(value=1200, qualifier="about", unit="workers", year=2018)).display() == \
+        "about 1,200 workers (2018)"
+    assert KeyFigure(**figure(value=2.11, unit="%", year=None, note="No year.")).display() == "2.11 %"
+
+
+def test_html_card_shows_value_unit_year_basis_and_a_linked_source():
+    web = {"title": "Il Manifesto <data>", "url": "https://example.org/a?b=1&c=\"2\"", "date": "2024-10-17",
+           "certainty": "excerpt"}
+    f = KeyFigure(**figure(id="est", label="Establishments & firms", value=6627, unit="establishments",
+                           year=2021, source=web, note="Search excerpt <only>."))
+    card = f._repr_html_()
+    assert "Establishments &amp; firms" in card and "<data>" not in card and "&lt;data&gt;" in card
+    assert "6,627 establishments" in card and "Year: 2021" in card and "Basis: published" in card
+    assert 'href="https://example.org/a?b=1&amp;c=&quot;2&quot;"' in card
+    assert "2024-10-17" in card and "Search excerpt &lt;only&gt;." in card
+    assert 'data-figure-id="est"' in card
+    assert f.value / 80 == pytest.approx(82.8375)  # the number stays a number
+
+
+def test_html_card_says_what_the_course_reconstructed():
+    inferred = KeyFigure(**figure(qualifier="about", reconstructed_fields=["year"], note="Year inferred."))
+    card = inferred._repr_html_()
+    assert "about 28 firms" in card and "year inferred by the course" in card
+    assert "000_2a945ab753eb11eb.txt" in card and "lines 3311–3548" in card and "href" not in card
+    whole = KeyFigure(**figure(basis="reconstructed", note="Estimated by the course."))
+    assert "Basis: reconstructed by the course" in whole._repr_html_()
+    value = KeyFigure(**figure(value=3.5, reconstructed_fields=["value"], note="Middle of a range."))
+    assert "value reconstructed by the course" in value._repr_html_()
+    undated = KeyFigure(**figure(year=None, note="The source gives no year."))
+    assert "Year: no year given" in undated._repr_html_()
+
+
+def test_shipped_figures_render():
+    import html
+
+    for name in ("igualada", "prato", "huddersfield"):
+        for f in load_case(name).key_figures:
+            card = f._repr_html_()
+            assert html.escape(f.label) in card and html.escape(f.unit) in card, (name, f.id)
+            assert ("<a href=" in card) == bool(f.source.url), (name, f.id)

@@ -135,3 +135,37 @@ def start_dashboards(log: Path, *, preheat: bool = False, max_kernels: int | Non
     server = Server(argv, f"http://127.0.0.1:{port}", log, cwd=log.parent)
     server.wait_ready("/voila/static/voila.js", timeout=timeout)
     return server
+
+
+def isolated_env(base: Path) -> dict:
+    """HOME, Jupyter, IPython and XDG folders under ``base`` (created), for one server process."""
+    env = {}
+    for var, sub in {"HOME": "home", "JUPYTER_CONFIG_DIR": "jupyter-config", "JUPYTER_DATA_DIR": "jupyter-data",
+                     "JUPYTER_RUNTIME_DIR": "jupyter-runtime", "IPYTHONDIR": "ipython",
+                     "XDG_CONFIG_HOME": "xdg-config", "XDG_DATA_HOME": "xdg-data"}.items():
+        (base / sub).mkdir(parents=True, exist_ok=True)
+        env[var] = str(base / sub)
+    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    return env
+
+
+def start_course_lab(log: Path, work: Path, *, instructor: bool = False, course: Path | None = None,
+                     env: dict | None = None, token: str = "clusterlab-test", timeout: float = 180) -> Server:
+    """`clusterlab lab` (the course's own command) on a free loopback port.
+
+    ``work`` becomes CLUSTERLAB_WORK_DIR; ``env`` adds to the environment (e.g. :func:`isolated_env`).
+    The command's first lines (what it printed before Jupyter started) are in the log.
+    """
+    port = free_port()
+    argv = [str(BIN / "clusterlab"), "lab"]
+    if instructor:
+        argv.append("--instructor")
+    if course is not None:
+        argv += ["--course", str(course)]
+    argv += ["--no-browser", f"--port={port}", "--ServerApp.port_retries=0",
+             f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True"]
+    server = Server(argv, f"http://127.0.0.1:{port}", log, cwd=log.parent,
+                    env={**(env or {}), "CLUSTERLAB_WORK_DIR": str(work)})
+    server.token = token
+    server.wait_ready(f"/api/status?token={token}", timeout=timeout)
+    return server

@@ -70,7 +70,8 @@ def test_igualada_figures(cases):
 # -- the view ------------------------------------------------------------------------------------
 def test_view_of_a_case_shows_a_card_per_figure_and_a_theme_picker(cases):
     view = KeyFiguresView(cases["igualada"])
-    assert view.read_only and view.cards.value.count('<div class="clusterlab-kf-card') == 28
+    assert view.read_only
+    assert view.cards.value.count('<div class="clusterlab-kf-card') == len(cases["igualada"].key_figures) >= 28
     assert view.theme.layout.display is None and "regio7.cat</a>" in view.cards.value
     assert "more than</span>7" in view.cards.value and "no year given" in view.cards.value
     view.theme.value = "Money"
