@@ -28,6 +28,8 @@ from typing import Annotated, Any, Iterator, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from clusterlab import vocabulary
+
 __all__ = [
     "Basis",
     "Helix",
@@ -68,14 +70,14 @@ __all__ = [
     "ReferenceFigures",
 ]
 
-Basis = Literal["published", "reconstructed"]
+Basis = Literal[tuple(vocabulary.BASES)]  # type: ignore[valid-type]
 """``published``: stated in the cited source. ``reconstructed``: worked out by the course for teaching."""
 
-Helix = Literal["industry", "government", "academia", "intermediary"]
+Helix = Literal[tuple(vocabulary.HELIX_ROLES)]  # type: ignore[valid-type]
 """Triple-helix type of an actor. ``intermediary``: cluster organisations, business associations,
 technology centres and other bodies that act as bridges between the other three."""
 
-Where = Literal["local", "national", "global"]
+Where = Literal[tuple(vocabulary.VALUE_CHAIN_LOCATIONS)]  # type: ignore[valid-type]
 """Where a value-chain stage is mainly carried out, seen from the cluster."""
 
 Certainty = Literal["verified", "verified excerpt", "excerpt", "secondary", "unverified"]
@@ -84,17 +86,10 @@ Certainty = Literal["verified", "verified excerpt", "excerpt", "secondary", "unv
 (``secondary``), or not checked (``unverified``)."""
 
 #: The five forces, in the order the course shows them. Rivalry results from the other four.
-FORCES: tuple[str, ...] = ("entry_barriers", "substitutes", "supplier_power", "buyer_power", "rivalry")
+FORCES: tuple[str, ...] = tuple(vocabulary.FORCES)
 
 #: Porter's four corners of the diamond, then the two outside influences.
-DIAMOND_CORNERS: tuple[str, ...] = (
-    "factor_conditions",
-    "demand_conditions",
-    "related_and_supporting_industries",
-    "strategy_structure_and_rivalry",
-    "government",
-    "chance",
-)
+DIAMOND_CORNERS: tuple[str, ...] = tuple(vocabulary.DIAMOND_FACTORS)
 
 ProjectType = Literal[
     "product and process innovation",

@@ -22,6 +22,8 @@ import importlib
 
 from IPython.display import HTML
 
+from clusterlab import vocabulary
+
 from ._imports import skip_notebook_only_imports, skip_slow_optional_imports
 
 skip_slow_optional_imports()  # before anything imports plotly
@@ -43,21 +45,8 @@ COMPONENTS: dict[str, tuple[str, str, str]] = {
     "before_after": ("comparison", "BeforeAfterView", "BeforeAfter"),
 }
 
-FORCE_NAMES = {
-    "entry_barriers": "Threat of new entrants",
-    "substitutes": "Threat of substitutes",
-    "supplier_power": "Power of suppliers",
-    "buyer_power": "Power of buyers",
-    "rivalry": "Rivalry among firms",
-}
-CORNER_NAMES = {
-    "factor_conditions": "Factor conditions",
-    "demand_conditions": "Demand conditions",
-    "related_and_supporting_industries": "Related and supporting industries",
-    "strategy_structure_and_rivalry": "Firm strategy, structure and rivalry",
-    "government": "Government",
-    "chance": "Chance",
-}
+FORCE_NAMES = vocabulary.FORCES
+CORNER_NAMES = vocabulary.DIAMOND_FACTORS
 
 def find_component(section: str):
     """``(view class, model class)`` of a section's component, or ``None`` while it does not exist."""

@@ -6,6 +6,55 @@ place. Keys are stable (they are saved in trainees' work); labels may be reworde
 
 from __future__ import annotations
 
+#: Porter's five forces, in the order the course shows them. Rivalry results from the other four.
+FORCES: dict[str, str] = {
+    "entry_barriers": "Threat of new entrants",
+    "substitutes": "Threat of substitutes",
+    "supplier_power": "Power of suppliers",
+    "buyer_power": "Power of buyers",
+    "rivalry": "Rivalry among firms",
+}
+
+#: What a score of 1 and of 5 means for each force (5 = a strong force that squeezes margins).
+FORCE_HINTS: dict[str, str] = {
+    "entry_barriers": "1: high entry barriers keep newcomers out; 5: anyone can enter.",
+    "substitutes": "1: nothing else meets the need; 5: other products easily replace it.",
+    "supplier_power": "1: many suppliers compete for the firms; 5: a few suppliers dictate terms.",
+    "buyer_power": "1: buyers depend on the firms; 5: buyers dictate prices and can switch at will.",
+    "rivalry": "1: few rivals competing on distinct strengths; 5: many rivals fighting on price.",
+}
+
+#: Porter's diamond: its four corners, then the two outside influences.
+DIAMOND_FACTORS: dict[str, str] = {
+    "factor_conditions": "Factor conditions",
+    "demand_conditions": "Demand conditions",
+    "related_and_supporting_industries": "Related and supporting industries",
+    "strategy_structure_and_rivalry": "Firm strategy, structure and rivalry",
+    "government": "Government",
+    "chance": "Chance",
+}
+
+#: One sentence on what each factor of the diamond covers.
+DIAMOND_HINTS: dict[str, str] = {
+    "factor_conditions": "Skills, infrastructure, research, capital and natural resources the firms can draw on.",
+    "demand_conditions": "How demanding and sophisticated the buyers are, close by and abroad.",
+    "related_and_supporting_industries": "Suppliers, service firms and related industries nearby, and how good "
+                                         "they are.",
+    "strategy_structure_and_rivalry": "How firms are run and organised, and how hard and how fairly they compete.",
+    "government": "Rules, public programmes and investment that shape the other four.",
+    "chance": "Events outside anyone's control: new technologies, market openings, crises.",
+}
+
+#: Where a stage of the value chain is mainly carried out, seen from the cluster.
+VALUE_CHAIN_LOCATIONS: dict[str, str] = {"local": "In the cluster", "national": "Elsewhere in the country",
+                                         "global": "Abroad"}
+
+#: How a fact is known. Every figure about a real place carries one of these.
+BASES: dict[str, str] = {
+    "published": "published: stated in the cited source",
+    "reconstructed": "reconstructed: worked out by the course for teaching, from the cited facts",
+}
+
 #: The strands of the triple helix, plus the bodies that link them (see the glossary).
 HELIX_ROLES: dict[str, str] = {
     "industry": "Industry (firms)",
@@ -34,6 +83,9 @@ def lifecycle_stages() -> dict[str, str]:
 
 #: Named lists of choices that data files (for example ``course/my_cluster.yaml``) may refer to.
 CHOICE_LISTS = {
+    "forces": lambda: FORCES,
+    "diamond_factors": lambda: DIAMOND_FACTORS,
+    "value_chain_locations": lambda: VALUE_CHAIN_LOCATIONS,
     "helix_roles": lambda: HELIX_ROLES,
     "marshall_forces": lambda: MARSHALL_FORCES,
     "yes_no_unknown": lambda: YES_NO_UNKNOWN,

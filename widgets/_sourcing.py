@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from clusterlab import vocabulary
+
 from . import _checks as chk
 from ._view import HIGHLIGHT, esc
 from .errors import ComponentError
 
-BASES = ("published", "reconstructed", "own")
-BASIS_WORDS = {"published": "published", "reconstructed": "reconstructed for teaching",
-               "own": "your own assessment"}
+#: How an item is known: the course's bases for facts, and "own" for the trainee's own assessment.
+BASES = (*vocabulary.BASES, "own")
 TODAY = "#ef6c00"  # orange: today, before, the initial position
 IDEAL = HIGHLIGHT  # blue: the ideal, after
 COMPARE = "#6a1b9a"  # purple: a second item shown for comparison
@@ -85,7 +86,13 @@ class Provenance:
             source = "; ".join(str(s) for s in source)
         basis_of = getattr(item, "basis_of", None)
         basis = basis_of(field) if field and callable(basis_of) else pick(item, "basis")
-        basis = "published" if basis is None else str(getattr(basis, "value", basis)).strip().lower()
+        if basis is None or not str(getattr(basis, "value", basis)).strip():
+            name = pick(item, "id", "label", "name")
+            what = f"'{field}' of " if field else ""
+            raise ComponentError(f"The basis of {what}{chk.describe(name) if name is not None else 'an item'} is "
+                                 "missing: say whether it is 'published' or 'reconstructed'. An item without a "
+                                 "basis is never shown as published.")
+        basis = str(getattr(basis, "value", basis)).strip().lower()
         note = pick(item, "note")
         return cls("" if source is None else str(source), basis, "" if note is None else str(note))
 

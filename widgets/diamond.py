@@ -13,27 +13,17 @@ from dataclasses import dataclass, field
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from clusterlab import vocabulary
+
 from . import _checks as chk
 from ._sourcing import (IDEAL, PROVENANCE_FIELDS, TODAY, Provenance, basis_box, case_place, pick, radar_data,
                         radar_layout, radar_trace, reading, sources_line, wrap)
 from ._view import ComponentView, esc, note
 from .errors import ComponentError
 
-CORNERS = ("factor_conditions", "demand_conditions", "related_and_supporting_industries",
-           "strategy_structure_and_rivalry", "government", "chance")
-CORNER_LABELS = {"factor_conditions": "Factor conditions", "demand_conditions": "Demand conditions",
-                 "related_and_supporting_industries": "Related and supporting industries",
-                 "strategy_structure_and_rivalry": "Firm strategy, structure and rivalry",
-                 "government": "Government", "chance": "Chance"}
-CORNER_HINTS = {
-    "factor_conditions": "Skills, infrastructure, research, capital and natural resources the firms can draw on.",
-    "demand_conditions": "How demanding and sophisticated the buyers are, close by and abroad.",
-    "related_and_supporting_industries": "Suppliers, service firms and related industries nearby, and how good "
-                                         "they are.",
-    "strategy_structure_and_rivalry": "How firms are run and organised, and how hard and how fairly they compete.",
-    "government": "Rules, public programmes and investment that shape the other four.",
-    "chance": "Events outside anyone's control: new technologies, market openings, crises.",
-}
+CORNERS = tuple(vocabulary.DIAMOND_FACTORS)
+CORNER_LABELS = vocabulary.DIAMOND_FACTORS
+CORNER_HINTS = vocabulary.DIAMOND_HINTS
 SIDES = ("today", "ideal")
 SHORT = {"related_and_supporting_industries": "Related and<br>supporting industries",
          "strategy_structure_and_rivalry": "Strategy, structure<br>and rivalry"}

@@ -16,22 +16,17 @@ from dataclasses import dataclass, field
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from clusterlab import vocabulary
+
 from . import _checks as chk
 from ._sourcing import (COMPARE, IDEAL, PROVENANCE_FIELDS, Provenance, basis_box, case_list, case_place, find,
                         pick, radar_data, radar_layout, radar_trace, reading, slug, sources_line, unique_ids, wrap)
 from ._view import ComponentView, esc, note
 from .errors import ComponentError
 
-FORCES = ("entry_barriers", "substitutes", "supplier_power", "buyer_power", "rivalry")
-FORCE_LABELS = {"entry_barriers": "Threat of entry", "substitutes": "Threat of substitutes",
-                "supplier_power": "Supplier power", "buyer_power": "Buyer power", "rivalry": "Rivalry"}
-FORCE_HINTS = {
-    "entry_barriers": "1: high entry barriers keep newcomers out; 5: anyone can enter.",
-    "substitutes": "1: nothing else meets the need; 5: other products easily replace it.",
-    "supplier_power": "1: many suppliers compete for the firms; 5: a few suppliers dictate terms.",
-    "buyer_power": "1: buyers depend on the firms; 5: buyers dictate prices and can switch at will.",
-    "rivalry": "1: few rivals competing on distinct strengths; 5: many rivals fighting on price.",
-}
+FORCES = tuple(vocabulary.FORCES)
+FORCE_LABELS = vocabulary.FORCES
+FORCE_HINTS = vocabulary.FORCE_HINTS
 SCALE = ("Each force is scored from 1 (weak: good for the firms of the segment) to 5 (strong: it squeezes "
          "their margins). Attractiveness = 6 − the mean score: 5 is the most attractive segment, 1 the least.")
 MAX_SEGMENTS = 20

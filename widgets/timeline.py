@@ -19,13 +19,15 @@ from dataclasses import dataclass, field
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from clusterlab import vocabulary
+
 from . import _checks as chk
 from ._sourcing import case_place, pick as _pick
 from ._view import HIGHLIGHT, ComponentView, esc, note
 from .errors import ComponentError
 
 MIN_YEAR, MAX_YEAR = 1000, 2200
-BASES = ("published", "reconstructed")
+BASES = tuple(vocabulary.BASES)
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
 

@@ -130,7 +130,7 @@ def test_from_case_without_five_forces_says_so():
     with pytest.raises(ComponentError, match="no five-forces assessment"):
         FiveForces.from_case({"id": "x", "five_forces": []})
     with pytest.raises(ComponentError, match="assessment 1.*'rivalry' is missing"):
-        FiveForces.from_case({"five_forces": [{"segment": "a", **{f: {"score": 3, "reasoning": "r"}
+        FiveForces.from_case({"five_forces": [{"segment": "a", **{f: {"score": 3, "reasoning": "r", "basis": "published"}
                                                                   for f in FORCES[:4]}}]})
 
 

@@ -38,7 +38,8 @@ def test_provenance_of_a_case_item_uses_the_basis_of_a_field():
                 reconstructed_fields=["weight"])
     assert Provenance.of(item, "weight").basis == "reconstructed"
     assert Provenance.of(item, "criterion").basis == "published"
-    assert Provenance.of({"source": ["a", "b"]}).to_dict() == {"source": "a; b", "basis": "published", "note": ""}
+    assert Provenance.of({"source": ["a", "b"], "basis": "published"}).to_dict() == {"source": "a; b", "basis": "published",
+                                                                       "note": ""}
 
 
 def test_hover_says_where_and_how():
@@ -100,3 +101,13 @@ def test_a_source_written_out_as_in_a_case_file_reads_well():
     item = {"source": {"document": "000_x.txt", "title": "Final publication", "section": "lines 1-2"},
             "basis": "published"}
     assert Provenance.of(item).source == "Final publication, 000_x.txt, lines 1-2"
+
+
+def test_an_item_without_a_basis_is_refused_never_shown_as_published():
+    from clusterlab.widgets._sourcing import Provenance
+    from clusterlab.widgets.errors import ComponentError
+
+    with pytest.raises(ComponentError, match="basis of 'score' of a text \\('rivalry'\\) is missing"):
+        Provenance.of({"id": "rivalry", "source": "somewhere"}, "score")
+    # control: the same item with its basis is read as it says
+    assert Provenance.of({"id": "rivalry", "source": "somewhere", "basis": "published"}).basis == "published"
