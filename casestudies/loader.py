@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from clusterlab.errors import ClusterlabError
+
 from .schema import Case, CaseRuleError, KeyFigure, ReferenceFigures, ReferencePlace
 
 __all__ = [
@@ -46,7 +48,7 @@ REFERENCES_FILE = CASES_DIR / "references" / "figures.yaml"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-class CaseFileError(ValueError):
+class CaseFileError(ClusterlabError, ValueError):
     """A case file cannot be used. ``str()`` names the file, the field and the reason.
 
     Attributes: ``file`` (path as text), ``field`` (path of the field, or a word in brackets such as

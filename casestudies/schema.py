@@ -29,6 +29,7 @@ from typing import Annotated, Any, Iterator, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from clusterlab import vocabulary
+from clusterlab.errors import ClusterlabError
 
 __all__ = [
     "Basis",
@@ -123,7 +124,7 @@ _NUTS2 = re.compile(r"^[A-Z]{2}[A-Z0-9]{2}$")
 _NACE = re.compile(r"^[A-U](\d{2}(\.\d{1,2})?)?$")
 
 
-class CaseRuleError(ValueError):
+class CaseRuleError(ClusterlabError, ValueError):
     """A rule that spans several fields of a case is broken.
 
     ``problems`` is a list of ``(field path, reason)`` pairs, for example

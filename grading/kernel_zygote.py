@@ -38,7 +38,7 @@ PRELOAD = (
     "stack_data", "pygments.lexers.python", "pygments.formatters.terminal256", "pygments.formatters.html",
     "psutil", "tornado.platform.asyncio", "sqlite3", "pdb", "faulthandler",
     "clusterlab.grading.sandbox", "clusterlab.grading.sandbox_kernel", "clusterlab.grading.checks",
-    "clusterlab.grading.database", "clusterlab.grading.metrics",
+    "clusterlab.grading.database", "clusterlab.analysis",
 )
 
 

@@ -9,7 +9,7 @@ import re
 
 from .findings import (Finding, choice, is_number, lookup, MISSING, not_defined, number, record, rows,
                        table, text, year, words)
-from .metrics import location_quotient
+from clusterlab.analysis import location_quotient
 
 LEVELS = ("international", "national", "regional")
 LOCATIONS = ("local", "national", "global")

@@ -19,6 +19,8 @@ import os
 import resource
 import sys
 
+from clusterlab.errors import ClusterlabError
+
 __all__ = ["SandboxViolation", "apply_limits", "lock_down", "MARK"]
 
 #: Every refusal message starts with this, so graders can recognise it in outputs.
@@ -36,7 +38,7 @@ _FOREIGN_EVENTS = ("ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.call_function"
                    "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys._current_frames")
 
 
-class SandboxViolation(PermissionError):
+class SandboxViolation(ClusterlabError, PermissionError):
     """An action a submission may not take while it is graded."""
 
 

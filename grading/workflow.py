@@ -12,6 +12,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from clusterlab.errors import ClusterlabError
+
 from .nbconfig import CONFIG_FILE_TEXT, configure
 
 __all__ = ["SHIPPED_COURSE", "init_course", "api", "release", "collect", "feedback", "StepError"]
@@ -19,7 +21,7 @@ __all__ = ["SHIPPED_COURSE", "init_course", "api", "release", "collect", "feedba
 SHIPPED_COURSE = Path(__file__).with_name("course")
 
 
-class StepError(RuntimeError):
+class StepError(ClusterlabError, RuntimeError):
     """An nbgrader step failed; the message carries nbgrader's log."""
 
 

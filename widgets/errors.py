@@ -1,7 +1,9 @@
 """The one exception the course's components raise for bad input."""
 
+from clusterlab.errors import ClusterlabError
 
-class ComponentError(ValueError):
+
+class ComponentError(ClusterlabError, ValueError):
     """Invalid input to a component, explained in plain words.
 
     Every model in :mod:`clusterlab.widgets` raises this exception, and only this one, when it

@@ -18,7 +18,7 @@ from .helpers import solution_text
 def solved(assignment: str) -> dict:
     """The namespace of an assignment's worked solution (answer cells executed)."""
     nb = nbformat.read(SHIPPED_COURSE / "source" / assignment / f"{assignment}.ipynb", as_version=4)
-    ns: dict = {"location_quotient": __import__("clusterlab.grading.metrics", fromlist=["x"]).location_quotient}
+    ns: dict = {"location_quotient": __import__("clusterlab.analysis", fromlist=["x"]).location_quotient}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("solution"):

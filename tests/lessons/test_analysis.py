@@ -3,7 +3,8 @@ import math
 import pytest
 from hypothesis import given, strategies as st
 
-from clusterlab.grading.metrics import location_quotient
+from clusterlab.analysis import AnalysisError, location_quotient
+from clusterlab.errors import ClusterlabError
 
 
 def test_textbook_value():
@@ -28,7 +29,7 @@ def test_region_equal_to_reference_is_one():
     ((math.nan, 100, 10, 1000), "finite"),
 ])
 def test_invalid_inputs_are_explained(args, words):
-    with pytest.raises(ValueError, match=words):
+    with pytest.raises(AnalysisError, match=words):
         location_quotient(*args)
 
 
@@ -36,6 +37,18 @@ def test_invalid_inputs_are_explained(args, words):
 def test_valid_or_value_error(e_ir, e_r, E_i, E):
     try:
         lq = location_quotient(e_ir, e_r, E_i, E)
-    except ValueError:
+    except AnalysisError:
         return
     assert lq >= 0 and math.isfinite(lq)
+
+
+@given(st.one_of(st.none(), st.booleans(), st.text(max_size=3), st.floats(allow_nan=True, allow_infinity=True),
+                 st.integers(-10**30, 10**30), st.lists(st.integers(), max_size=2)),
+       st.one_of(st.floats(allow_nan=True), st.integers(-5, 10**9)),
+       st.one_of(st.floats(allow_nan=True), st.integers(-5, 10**9)),
+       st.one_of(st.floats(allow_nan=True), st.integers(-5, 10**9)))
+def test_no_input_raises_anything_but_the_courses_own_error(a, b, c, d):
+    try:
+        location_quotient(a, b, c, d)
+    except AnalysisError as exc:
+        assert isinstance(exc, ClusterlabError) and isinstance(exc, ValueError) and str(exc)

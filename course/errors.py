@@ -1,0 +1,21 @@
+"""The root of the course's own errors.
+
+Every error the course raises on purpose derives from :class:`ClusterlabError`, so a caller (a
+command, a view, a test) can catch "anything the course says is wrong" in one place, and tell it
+from a bug. Each subclass also derives from the built-in error it stands for (``ValueError`` for bad
+data, ``PermissionError`` for a refused action ...), so older code that catches those still works.
+Messages are written for the person who can fix the problem: what is wrong, where, and what to do.
+
+The families:
+- ``ComponentError`` (components and lessons), with ``SavedWorkError``, ``SyllabusError``,
+  ``ExerciseFileError`` and ``MyClusterSpecError``;
+- ``CaseFileError`` and ``CaseRuleError`` (case data), with ``UnknownCaseError`` and the reference
+  figures' errors;
+- ``AnalysisError`` (the cluster-mapping analysis);
+- ``StepError``, ``SandboxViolation`` and the student-version check (grading);
+- ``CommandError`` and ``ViewError`` (the command line and the course-only JupyterLab).
+"""
+
+
+class ClusterlabError(Exception):
+    """Base of the errors the course raises on purpose; the message is meant for a person."""
