@@ -16,6 +16,25 @@ Both modes listen on 127.0.0.1 only and need no other service. Settings are pass
 only: a configuration folder of ``course/config/`` put first on ``JUPYTER_CONFIG_PATH``, and command
 line options. Nothing is written to ``~/.jupyter``. Options this command does not know are passed to
 ``jupyter lab`` (for example ``--no-browser --port=8890``).
+
+``course/config/lab-trainee/``:
+
+- ``labconfig/page_config.json``: ``disabledExtensions`` for the plugins
+  ``@jupyter/nbgrader:formgrader``, ``@jupyter/nbgrader:create-assignment`` and
+  ``@jupyter/nbgrader:course-list`` (and JupyterLab's extension manager). jupyterlab_server merges
+  ``labconfig/page_config.json`` from every Jupyter config path, ours first; setting
+  ``LabServerApp.page_config_data`` would not do, since the page config read from disk replaces its
+  ``disabledExtensions``. The plugins ``@jupyter/nbgrader:menu``, ``:assignment-list`` and
+  ``:validate-assignment`` stay.
+- ``jupyter_server_config.json``: the server extensions ``nbgrader.server_extensions.formgrader``
+  and ``...course_list`` off (a value in ``ServerApp.jpserver_extensions`` wins over the
+  ``jupyter_server_config.d`` files), terminals off, ``ContentsManager.hide_globs`` extended, the
+  pre-save hook ``clusterlab.lab_view.strip_lesson_outputs``, and ``/files/`` served by
+  ``jupyter_server.files.handlers.FilesHandler``. The view is made of links to files outside the
+  root: the contents API follows them (jupyter_server 2.21 checks the path as written, with
+  ``abspath``), but the default ``/files/`` handler is tornado's static file handler, which since
+  tornado 6.5.9 refuses a link whose target lies outside the root (403). ``FilesHandler`` reads
+  through the contents manager, with the same rules (and hidden files) as the API.
 """
 
 from __future__ import annotations

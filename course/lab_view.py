@@ -124,8 +124,13 @@ def build_view(repo: Path, work: Path) -> View:
     wanted = view_entries(repo, documents)
     result = View(root=view, documents=documents)
 
-    # 1. Links that are not wanted (or point elsewhere) go; nothing else is removed.
+    # 1. Links that are not wanted (or point elsewhere) go; nothing else is removed. Only the view's
+    #    own folders are looked at: anything else at its top (a folder the trainee made) is theirs.
+    managed = {rel.parts[0] for rel in wanted} | {"course", "modules"}
     for dirpath, dirnames, filenames in os.walk(view):
+        if Path(dirpath) == view:
+            dirnames[:] = [d for d in dirnames if d in managed]
+            filenames = [f for f in filenames if f in managed]
         for name in dirnames + filenames:
             path = Path(dirpath) / name
             if path.is_symlink():
@@ -150,11 +155,13 @@ def build_view(repo: Path, work: Path) -> View:
                 result.kept.append(_set_aside(link, view, documents))
         _link(link, target)
 
-    # 3. Folders left empty (a module that is gone) are removed.
+    # 3. Folders of the view left empty (a module that is gone) are removed.
     needed = {view / p for rel in wanted for p in rel.parents}
     for dirpath, dirnames, filenames in os.walk(view, topdown=False):
         folder = Path(dirpath)
-        if folder not in needed and not dirnames and not filenames and folder != view:
+        if folder == view or folder.relative_to(view).parts[0] not in managed:
+            continue
+        if folder not in needed and not dirnames and not filenames:
             try:
                 folder.rmdir()
             except OSError:
@@ -271,8 +278,16 @@ def _os_path(contents_manager, path: str) -> str | None:
     return os.path.join(root, *path.strip("/").split("/")) if root else None
 
 
+#: Notebook metadata that a kernel or JupyterLab fills in when a notebook runs: kept as committed.
+RUN_METADATA = ("kernelspec", "language_info")
+
+
 def clean_notebook(nb: dict, committed_metadata: dict | None = None) -> dict:
-    """Remove outputs, execution counts and per-run metadata from a notebook (a JSON dict), in place."""
+    """Remove outputs, execution counts and per-run metadata from a notebook (a JSON dict), in place.
+
+    ``committed_metadata`` (the notebook's metadata on disk): its kernel details are kept, so that
+    running a notebook on another Python does not change the file.
+    """
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "code":
             cell["outputs"] = []
@@ -281,10 +296,15 @@ def clean_notebook(nb: dict, committed_metadata: dict | None = None) -> dict:
         if isinstance(metadata, dict):
             for key in ("execution", "collapsed", "scrolled"):
                 metadata.pop(key, None)
-    if isinstance(committed_metadata, dict):
-        nb["metadata"] = committed_metadata
-    elif isinstance(nb.get("metadata"), dict):
-        nb["metadata"].pop("widgets", None)
+    metadata = nb.get("metadata")
+    if isinstance(metadata, dict):
+        metadata.pop("widgets", None)
+        if isinstance(committed_metadata, dict):
+            for key in RUN_METADATA:
+                if key in committed_metadata:
+                    metadata[key] = committed_metadata[key]
+                else:
+                    metadata.pop(key, None)
     return nb
 
 
@@ -292,7 +312,7 @@ def strip_lesson_outputs(model: dict, path: str, contents_manager=None, **kwargs
     """``ContentsManager.pre_save_hook``: save lessons without outputs, the trainee's documents as they are.
 
     A lesson is a notebook outside ``my-documents`` whose file (after following links) lies inside
-    the course checkout. It keeps the notebook metadata it has on disk, so that the kernel's details
+    the course checkout. It keeps the kernel details it has on disk, so that a kernel's own details
     do not change the course's files either.
     """
     if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):

@@ -128,8 +128,8 @@ def sidebar_tabs(page, side: str) -> list[str]:
 
 
 def launcher_cards(page) -> list[str]:
-    page.evaluate("() => window.jupyterapp.commands.execute('launcher:create')")
-    page.wait_for_selector(".jp-LauncherCard", timeout=30000)
+    page.evaluate("() => { window.jupyterapp.commands.execute('launcher:create'); return true; }")
+    page.locator(".jp-Launcher:visible .jp-LauncherCard").first.wait_for(timeout=30000)
     return page.locator(".jp-Launcher:visible .jp-LauncherCard-label").all_inner_texts()
 
 
@@ -173,10 +173,15 @@ def trainee_seen(trainee, tmp_path_factory, artifacts):
         seen["commands"] = {c: has_command(page, c) for c in
                             ("nbgrader:open-formgrader", "nbgrader:open-create-assignment",
                              "nbgrader:open-course-list", "nbgrader:open-assignment-list", "terminal:create-new")}
+        # a download as JupyterLab makes it (/files/, through the my-documents link)
+        seen["download"] = page.evaluate(
+            "async path => { const url = await window.jupyterapp.serviceManager.contents.getDownloadUrl(path);"
+            " const r = await fetch(url); return [r.status, (await r.text()).split('\\n')[0]]; }",
+            "my-documents/cluster-document/actors.csv")
 
         # the landing page, and a relative link from it to a lesson (the view mirrors the repository)
         open_lab(page, trainee, "/lab/tree/course/start-here.ipynb")
-        page.wait_for_selector(".jp-Notebook .jp-RenderedMarkdown", timeout=90000)
+        page.locator(".jp-NotebookPanel:visible .jp-RenderedMarkdown").first.wait_for(timeout=90000)
         link = page.locator(f".jp-RenderedMarkdown a[href*='01-why-clusters.ipynb']").first
         link.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "lab-trainee-landing.png"))
@@ -184,7 +189,7 @@ def trainee_seen(trainee, tmp_path_factory, artifacts):
         page.wait_for_function(
             "path => { const w = window.jupyterapp.shell.currentWidget; return w && w.context && w.context.path === path; }",
             arg=LESSON, timeout=60000)
-        page.wait_for_selector(".jp-Notebook .jp-RenderedMarkdown", timeout=60000)
+        page.locator(".jp-NotebookPanel:visible .jp-RenderedMarkdown").first.wait_for(timeout=60000)
         seen["opened"] = page.evaluate("() => window.jupyterapp.shell.currentWidget.context.path")
         page.screenshot(path=str(artifacts / "lab-trainee-lesson.png"))
         seen["console_errors"] = list(page.console_errors)
@@ -212,6 +217,10 @@ def test_trainee_module_folder_holds_only_the_lessons(trainee_seen, repo):
 def test_trainee_documents_are_within_reach(trainee_seen):
     assert sorted(trainee_seen["my-documents"]) == DOCUMENTS
     assert sorted(trainee_seen["cluster-document"]) == ["actors.csv", "cluster-document.ipynb"]
+
+
+def test_trainee_can_download_a_document(trainee_seen):
+    assert trainee_seen["download"] == [200, "name,type,helix,size,location,member"]
 
 
 def test_trainee_relative_links_open_the_lessons(trainee_seen):
@@ -262,7 +271,7 @@ def test_trainee_server_has_no_formgrader_and_no_terminals(trainee, instructor):
     for path in ("/formgrader", "/formgrader/api/assignments", "/formgraders", "/api/terminals"):
         assert status(trainee, path) == 404, path
         assert status(instructor, path) == 200, f"control: {path} answers in instructor mode"
-    assert status(trainee, "/assignments") == 200, "the trainee's Assignments tab has its server side"
+    assert status(trainee, "/courses") == 200, "the trainee's Assignments tab keeps its server side"
 
 
 # -- instructor mode --------------------------------------------------------------------------------
@@ -288,12 +297,14 @@ def instructor_seen(instructor, tmp_path_factory, artifacts):
         page.locator(".lm-Menu .lm-Menu-item:visible", has_text="Formgrader").first.click()
         frame = page.frame_locator("#formgrader iframe")
         frame.locator("text=Manage Assignments").first.wait_for(timeout=60000)
-        frame.locator("text=cluster-document").first.wait_for(timeout=60000)
-        seen["formgrader"] = frame.locator("body").inner_text()
+        frame.locator("td:visible", has_text="cluster-document").first.wait_for(timeout=60000)
+        seen["formgrader"] = frame.locator("table:visible").first.inner_text()
         page.screenshot(path=str(artifacts / "lab-instructor-formgrader.png"))
 
-        # the Create Assignment sidebar
-        page.locator(".jp-SideBar.jp-mod-right .lm-TabBar-tab[data-id='nbgrader-create_assignemnt']").click()
+        # the Create Assignment sidebar, on a source notebook of the course (in a temporary folder)
+        open_lab(page, instructor, "/lab/tree/source/module-1-check/module-1-check.ipynb")
+        page.locator(".jp-NotebookPanel:visible .jp-Cell").first.wait_for(timeout=60000)
+        page.evaluate("() => { window.jupyterapp.shell.activateById('nbgrader-create_assignemnt'); return true; }")
         page.wait_for_selector("#nbgrader-create_assignemnt", state="visible", timeout=30000)
         seen["create_assignment"] = page.locator("#nbgrader-create_assignemnt").inner_text()
         page.screenshot(path=str(artifacts / "lab-instructor-create-assignment.png"))
@@ -307,6 +318,7 @@ def test_instructor_sees_the_course_directory(instructor_seen):
 def test_instructor_has_the_formgrader_and_create_assignment(instructor_seen):
     assert {"Formgrader", "Create assignment", "Assignment List"} <= set(instructor_seen["menu"])
     assert "nbgrader-create_assignemnt" in instructor_seen["right"]
+    assert "Autograded answer" in instructor_seen["create_assignment"]
     text = instructor_seen["formgrader"]
     for assignment in DOCUMENTS:
         assert assignment in text, f"{assignment} missing from the formgrader's assignments"

@@ -59,11 +59,11 @@ def test_self_check_runs_in_my_documents(trainee):
                      '            {"year": 1962, "event": "The textile school opens a department"},\n'
                      '            {"year": 1995, "event": "Production of clothing moves abroad"},\n'
                      '            {"year": 2012, "event": "Firms found the cluster association"}]')
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+    NotebookClient(nb, timeout=120, startup_timeout=120, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     text, errors = self_check_output(nb)
     assert not errors, errors
-    assert "Self-check of the cluster document" in text
+    assert "Self-check of the cluster document" in text, text
     # it reacts to the trainee's work: the answered part is not listed, the unanswered ones are
     assert "History and origins" not in text and "TIMELINE" not in text
     assert "FACTORS: not defined yet" in text
@@ -78,7 +78,8 @@ def test_control_self_check_lists_the_unanswered_timeline(trainee):
     view, _ = trainee
     path = view.root / "my-documents" / "cluster-document" / "cluster-document.ipynb"
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+    NotebookClient(nb, timeout=120, startup_timeout=120, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     text, errors = self_check_output(nb)
-    assert not errors and "TIMELINE: not defined yet" in text
+    assert not errors, errors
+    assert "TIMELINE: not defined yet" in text, text

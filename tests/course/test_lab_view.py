@@ -112,6 +112,9 @@ def test_rebuild_never_deletes_or_overwrites_a_trainees_file(checkout, tmp_path)
     view = build_view(checkout, work)
     (view.documents / "my-notes.ipynb").write_text("mine", encoding="utf-8")
     (view.root / "Untitled.ipynb").write_text("made in JupyterLab", encoding="utf-8")
+    (view.root / "Untitled Folder").mkdir()
+    (view.root / "fetched").mkdir()  # e.g. an assignment fetched from the instructor's exchange
+    (view.root / "fetched/link.csv").symlink_to(view.documents)
     # a real file where a link of the view belongs (say, a copy the trainee saved there)
     landing = view.root / "course/start-here.ipynb"
     landing.unlink()
@@ -120,6 +123,7 @@ def test_rebuild_never_deletes_or_overwrites_a_trainees_file(checkout, tmp_path)
     again = build_view(checkout, work)
     assert (view.documents / "my-notes.ipynb").read_text() == "mine"
     assert (view.root / "Untitled.ipynb").read_text() == "made in JupyterLab"
+    assert (view.root / "Untitled Folder").is_dir() and (view.root / "fetched/link.csv").is_symlink()
     assert landing.is_symlink()
     kept = view.documents / "kept-from-course-view/course/start-here.ipynb"
     assert again.kept == [kept] and kept.read_text() == "my own landing page"
@@ -243,3 +247,31 @@ def test_control_without_the_hook_outputs_reach_the_checkout(checkout, tmp_path)
     save(FileContentsManager(root_dir=str(view.root)), "modules/01-one/01-first.ipynb", notebook(outputs=True))
     saved = json.loads((checkout / "modules/01-one/01-first.ipynb").read_text())
     assert any(c.get("outputs") for c in saved["cells"])
+
+
+def test_saving_an_unchanged_lesson_leaves_its_file_as_committed(repo, tmp_path, monkeypatch):
+    """What JupyterLab does when a kernel starts (it adds the kernel's details to the notebook's metadata,
+    so the notebook becomes "dirty" and is autosaved): the course's lessons keep their exact bytes."""
+    from jupyter_server.services.contents.filemanager import FileContentsManager
+
+    copy = tmp_path / "repo"
+    for page in [*lab_view.COURSE_PAGES, *(p.relative_to(repo).as_posix() for p in repo.glob(lab_view.LESSON_GLOB))]:
+        (copy / page).parent.mkdir(parents=True, exist_ok=True)
+        (copy / page).write_bytes((repo / page).read_bytes())
+    monkeypatch.setattr(lab_view, "_course_checkout", lambda: copy.resolve())
+    view = build_view(copy, tmp_path / "work")
+    manager = FileContentsManager(root_dir=str(view.root))
+    manager.pre_save_hook = strip_lesson_outputs
+    pages = sorted(p.relative_to(view.root).as_posix() for p in view.root.rglob("*.ipynb"))
+    assert len(pages) >= 3
+    for page in pages:
+        before = (copy / page).read_bytes()
+        model = manager.get(page, content=True)
+        model["content"]["metadata"]["language_info"].update(
+            {"codemirror_mode": {"name": "ipython", "version": 3}, "version": "3.11.2", "mimetype": "text/x-python"})
+        for cell in model["content"]["cells"]:
+            if cell["cell_type"] == "code":
+                cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "ran\n"}]
+                cell["execution_count"] = 1
+        save(manager, page, json.loads(json.dumps(model["content"])))
+        assert (copy / page).read_bytes() == before, f"{page}: saving changed the committed file"
