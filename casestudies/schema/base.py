@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
 from clusterlab import vocabulary
 from clusterlab.errors import ClusterlabError
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Basis = Literal[tuple(vocabulary.BASES)]  # type: ignore[valid-type]
 """``published``: stated in the cited source. ``reconstructed``: worked out by the course for teaching."""
@@ -58,9 +59,9 @@ Participation = Literal[
 PARTICIPATION_TYPES: tuple[str, ...] = Participation.__args__  # type: ignore[attr-defined]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_NUTS2 = re.compile(r"^[A-Z]{2}[A-Z0-9]{2}$")
-_NACE = re.compile(r"^[A-U](\d{2}(\.\d{1,2})?)?$")
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+NUTS2_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{2}$")
+NACE_PATTERN = re.compile(r"^[A-U](\d{2}(\.\d{1,2})?)?$")
 
 
 class CaseRuleError(ClusterlabError, ValueError):
@@ -91,11 +92,11 @@ Text = Annotated[str, Field(min_length=1)]
 """Text that may not be empty."""
 
 
-class _Model(BaseModel):
+class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class Source(_Model):
+class Source(StrictModel):
     """Where a fact comes from: a source document and a section in it, or a web page, or both."""
 
     document: str | None = Field(
@@ -143,7 +144,7 @@ class Source(_Model):
         return ", ".join(p for p in parts if p)
 
 
-class Sourced(_Model):
+class Sourced(StrictModel):
     """Base of every item that states something about a real place."""
 
     source: Source = Field(description="where the item comes from")

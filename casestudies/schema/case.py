@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, Field, model_validator
 
-from .base import DIAMOND_CORNERS, FORCES, CaseRuleError, Id, Source, Text, _Model
+from .base import DIAMOND_CORNERS, FORCES, CaseRuleError, Id, Source, StrictModel, Text
 from .facts import Actor, KeyFigure, Profile, Service, TimelineEvent, Trend
 from .strategy import (
     ActionPlan,
@@ -40,7 +40,7 @@ class SourcedNumber:
     note: str | None = None
 
 
-class Case(_Model):
+class Case(StrictModel):
     """One cluster case: profile, history, actors and the strategic analysis, every fact sourced."""
 
     id: Id = Field(description="the case's name, the same as its folder, e.g. 'igualada'")

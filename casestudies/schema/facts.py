@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import _DATE, _NACE, _NUTS2, Helix, Id, Source, Sourced, Text, _Model
+from .base import DATE_PATTERN, NACE_PATTERN, NUTS2_PATTERN, Helix, Id, Source, Sourced, StrictModel, Text
 
 
 class KeyFigure(Sourced):
@@ -106,7 +106,7 @@ class TimelineEvent(Sourced):
     @field_validator("date")
     @classmethod
     def _date_format(cls, value: str) -> str:
-        match = _DATE.match(value)
+        match = DATE_PATTERN.match(value)
         if not match:
             raise ValueError(f"a date is written 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', got {value!r}")
         _, month, day = match.groups()
@@ -144,19 +144,19 @@ class Actor(Sourced):
     location: str | None = Field(None, description="where the actor sits, when outside the cluster or notable")
 
 
-class ActivityCode(_Model):
+class ActivityCode(StrictModel):
     code: Text = Field(description="NACE Rev. 2 code, e.g. 'C15.11' or 'C13'")
     label: Text
 
     @field_validator("code")
     @classmethod
     def _nace(cls, value: str) -> str:
-        if not _NACE.match(value):
+        if not NACE_PATTERN.match(value):
             raise ValueError(f"a NACE code looks like 'C13' or 'C15.11', got {value!r}")
         return value
 
 
-class Profile(_Model):
+class Profile(StrictModel):
     """Who and where the cluster is, in plain words."""
 
     name: Text = Field(description="name of the cluster")
@@ -177,7 +177,7 @@ class Profile(_Model):
     @field_validator("nuts2")
     @classmethod
     def _nuts2(cls, value: str) -> str:
-        if not _NUTS2.match(value):
+        if not NUTS2_PATTERN.match(value):
             raise ValueError(f"a NUTS-2 code is two capital letters and two characters, like 'ES51', got {value!r}")
         return value
 

@@ -6,11 +6,11 @@ from collections import Counter
 
 from pydantic import Field, model_validator
 
-from .base import CaseRuleError, Id, Source, Text, _Model
+from .base import CaseRuleError, Id, Source, StrictModel, Text
 from .facts import KeyFigure
 
 
-class ReferencePlace(_Model):
+class ReferencePlace(StrictModel):
     """Sourced figures about one place that is not one of the course's cases, e.g. Hamburg Aviation.
 
     Lessons quote such places as examples (a budget mix, a membership count). Their figures follow
@@ -41,7 +41,7 @@ class ReferencePlace(_Model):
         raise KeyError(f"place {self.id!r} has no figure {figure_id!r}; known: {known}")
 
 
-class ReferenceFigures(_Model):
+class ReferenceFigures(StrictModel):
     """The file of sourced figures about places outside the cases: named sources and places."""
 
     sources: dict[str, Source] = Field(

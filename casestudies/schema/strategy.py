@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import DIAMOND_CORNERS, FORCES, Id, Participation, ProjectType, Sourced, Text, Where, _Model
+from .base import DIAMOND_CORNERS, FORCES, Id, Participation, ProjectType, Sourced, StrictModel, Text, Where
 
 
 class Segment(Sourced):
@@ -35,7 +35,7 @@ class ForceAssessment(Sourced):
     reasoning: Text
 
 
-class FiveForces(_Model):
+class FiveForces(StrictModel):
     """Porter's five forces for one segment."""
 
     segment: Text = Field(description="id of the segment assessed")
@@ -77,7 +77,7 @@ class DiamondFactor(Sourced):
     score: int = Field(ge=1, le=5, description="1 = holds the cluster back, 5 = a strong advantage")
 
 
-class Diamond(_Model):
+class Diamond(StrictModel):
     """Porter's diamond of the cluster's business environment, with government and chance."""
 
     description: str = ""
@@ -155,13 +155,13 @@ class ReferencePlan(Sourced):
     items: list[str] = Field(min_length=1)
 
 
-class ActionPlan(_Model):
+class ActionPlan(StrictModel):
     summary: str = ""
     actions: list[Action] = Field(default_factory=list)
     reference_plans: list[ReferencePlan] = Field(default_factory=list)
 
 
-class Observation(_Model):
+class Observation(StrictModel):
     """One side of a before/after comparison: a year, the words of the source and, where it gives them, numbers."""
 
     year: int

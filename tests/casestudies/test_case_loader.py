@@ -256,7 +256,9 @@ def test_error_survives_pickling(write_case):
 
 
 def test_format_path():
-    assert loader.format_path(("key_figures", 3, "year")) == "key_figures[3].year"
-    assert loader.format_path(("outcomes", 1, "before", "breakdown", "fine travel")) == \
+    from clusterlab.casestudies.yaml_reading import format_path
+
+    assert format_path(("key_figures", 3, "year")) == "key_figures[3].year"
+    assert format_path(("outcomes", 1, "before", "breakdown", "fine travel")) == \
         "outcomes[1].before.breakdown['fine travel']"
-    assert loader.format_path(()) == "(top level)"
+    assert format_path(()) == "(top level)"
