@@ -19,3 +19,7 @@ The families:
 
 class ClusterlabError(Exception):
     """Base of the errors the course raises on purpose; the message is meant for a person."""
+
+
+class CommandError(ClusterlabError):
+    """An error to show to the person who typed a ``clusterlab`` command, in plain words."""

@@ -64,7 +64,7 @@ class Launch:
 
 
 def _error(message: str):
-    from clusterlab.cli import CommandError
+    from clusterlab.errors import CommandError
 
     return CommandError(message)
 

@@ -30,6 +30,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from clusterlab.errors import ClusterlabError
+
 __all__ = [
     "VIEW_FOLDER", "DOCUMENTS_FOLDER", "ViewError", "View", "view_entries", "build_view",
     "Placement", "place_documents", "strip_lesson_outputs",
@@ -46,7 +48,7 @@ LESSON_GLOB = "modules/*/[0-9]*.ipynb"
 MANIFEST = ".my-documents-versions.json"
 
 
-class ViewError(RuntimeError):
+class ViewError(ClusterlabError, RuntimeError):
     """The view cannot be built; the message says why and what to do."""
 
 
