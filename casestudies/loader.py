@@ -45,16 +45,26 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 # ----------------------------------------------------------------------------- public API
+def _read_mapping(path: Path, error: type[CaseFileError], fields: str) -> tuple[dict, str]:
+    """The file's top-level mapping and its text; ``error`` (naming the file) when it is not one."""
+    try:
+        data, text = read_yaml(path)
+    except CaseFileError as exc:
+        if type(exc) is error:
+            raise
+        raise error(exc.file, exc.field, exc.reason, line=exc.line) from None
+    if data is None:
+        raise error(path, "(top level)", "the file is empty")
+    if not isinstance(data, dict):
+        raise error(path, "(top level)", f"the file must be a group of fields ({fields}), "
+                    f"not a {type(data).__name__}", line=1)
+    return data, text
+
+
 def load_case_file(path: str | Path) -> Case:
     """Read and check one case file. Raises :class:`CaseFileError` when it is broken."""
     path = Path(path)
-    data, text = read_yaml(path)
-    if data is None:
-        raise CaseFileError(path, "(top level)", "the file is empty")
-    if not isinstance(data, dict):
-        raise CaseFileError(path, "(top level)",
-                            "the file must be a group of fields (id, title, profile, ...), "
-                            f"not a {type(data).__name__}", line=1)
+    data, text = _read_mapping(path, CaseFileError, "id, title, profile, ...")
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
@@ -112,16 +122,7 @@ def load_reference_file(path: str | Path) -> ReferenceFigures:
     """Read and check a file of reference figures. Raises :class:`ReferenceFileError` when it is broken:
     the error names the file, the item (place and figure id, and the field path) and the reason."""
     path = Path(path)
-    try:
-        data, text = read_yaml(path)
-    except CaseFileError as exc:
-        raise ReferenceFileError(exc.file, exc.field, exc.reason, line=exc.line) from None
-    if data is None:
-        raise ReferenceFileError(path, "(top level)", "the file is empty")
-    if not isinstance(data, dict):
-        raise ReferenceFileError(path, "(top level)",
-                                 "the file must be a group of fields (sources, places), "
-                                 f"not a {type(data).__name__}", line=1)
+    data, text = _read_mapping(path, ReferenceFileError, "sources, places")
     try:
         return ReferenceFigures.model_validate(data)
     except ValidationError as exc:
