@@ -7,12 +7,14 @@ data, ``PermissionError`` for a refused action ...), so older code that catches 
 Messages are written for the person who can fix the problem: what is wrong, where, and what to do.
 
 The families:
-- ``ComponentError`` (components and lessons), with ``SavedWorkError``, ``SyllabusError``,
+- ``ComponentError`` (components and lessons; defined here, exported by ``clusterlab.widgets``), with ``SavedWorkError``, ``SyllabusError``,
   ``ExerciseFileError`` and ``MyClusterSpecError``;
 - ``CaseFileError`` and ``CaseRuleError`` (case data), with ``UnknownCaseError`` and the reference
   figures' errors;
 - ``AnalysisError`` (the cluster-mapping analysis);
-- ``StepError``, ``SandboxViolation`` and the student-version check (grading);
+- ``StepError``, ``NotReleasedError``, ``NoGradebookError``, ``RubricError``, ``UnknownRuleError``,
+  ``LeakError`` (the instructor's workflow and the documents' checks), and ``SandboxViolation``,
+  ``ZygoteError``, ``WorkerStartError`` (the grading engine);
 - ``CommandError`` and ``ViewError`` (the command line and the course-only JupyterLab).
 """
 
@@ -23,3 +25,12 @@ class ClusterlabError(Exception):
 
 class CommandError(ClusterlabError):
     """An error to show to the person who typed a ``clusterlab`` command, in plain words."""
+
+
+class ComponentError(ClusterlabError, ValueError):
+    """Invalid input to a component or a lesson, explained in plain words.
+
+    Every model in :mod:`clusterlab.widgets` raises this exception, and only this one, when it is
+    given something it cannot use. The message says what is wrong and how to put it right, so that a
+    view can show it to the trainee as it is.
+    """

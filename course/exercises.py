@@ -43,7 +43,7 @@ from pathlib import Path
 import yaml
 
 from clusterlab.widgets.concept_check import ConceptCheck, ConceptCheckView, Matching, MultipleChoice
-from clusterlab.widgets.errors import ComponentError
+from clusterlab.errors import ComponentError
 from clusterlab.widgets.storage import WorkStore
 
 from .syllabus import modules_dir, syllabus

@@ -185,14 +185,14 @@ def run(args) -> int:
     else:
         if args.course:
             raise _error("--course is for instructors: use it with --instructor.")
-        from clusterlab.widgets.errors import ComponentError
+        from clusterlab.errors import ComponentError
         from clusterlab.widgets.storage import work_dir
 
         try:
             work = work_dir()
         except ComponentError as exc:
             raise _error(str(exc)) from None
-        from clusterlab.grading.startup import lean_nbgrader
+        from clusterlab.grading.engine.startup import lean_nbgrader
 
         lean_nbgrader()  # this process only generates the documents, then becomes the Jupyter server
         launch = trainee_launch(repo, work, extra)

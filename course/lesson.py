@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from clusterlab.widgets._view import ErrorBox, esc
-from clusterlab.widgets.errors import ComponentError
+from clusterlab.errors import ComponentError
 from clusterlab.widgets.storage import work_dir
 
 from .exercises import exercise

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from clusterlab.widgets.errors import ComponentError
+from clusterlab.errors import ComponentError
 from clusterlab.widgets.storage import WorkStore
 
 from . import vocabulary

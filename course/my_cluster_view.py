@@ -14,7 +14,7 @@ import ipywidgets as w
 from IPython.display import display
 
 from clusterlab.widgets._view import ErrorBox, esc
-from clusterlab.widgets.errors import ComponentError
+from clusterlab.errors import ComponentError
 from clusterlab.widgets.storage import SavedWorkError, WorkStore
 
 from . import my_cluster as mc

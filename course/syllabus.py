@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from clusterlab.widgets.errors import ComponentError
+from clusterlab.errors import ComponentError
 
 COURSE_DIR = Path(__file__).resolve().parent
 SYLLABUS_FILE = COURSE_DIR / "syllabus.yaml"

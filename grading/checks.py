@@ -11,10 +11,13 @@ import html
 from collections.abc import Mapping
 from typing import Callable, Iterable
 
+from clusterlab.errors import ClusterlabError
+
 from . import rules_cluster, rules_industry, rules_module1
 from .findings import Finding, lookup, MISSING
 
-__all__ = ["DOCUMENTS", "RULES", "Finding", "check_part", "check_document", "require", "report_text"]
+__all__ = ["DOCUMENTS", "RULES", "Finding", "UnknownRuleError", "check_part", "check_document", "require",
+           "report_text"]
 
 Rule = Callable[[Mapping], list]
 
@@ -33,6 +36,13 @@ RULES: dict[str, tuple[str, str, Rule]] = {
 _MARKERS = {"INDUSTRY": "industry-document", "SUPPLY": "industry-document",
             "TIMELINE": "cluster-document", "ACTORS": "cluster-document", "DIAMOND": "cluster-document",
             "Q1": "module-1-check", "Q3": "module-1-check"}
+
+
+class UnknownRuleError(ClusterlabError, KeyError):
+    """No rule, part or document has the name given to :func:`check_part` or :func:`require`."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
 
 
 def _run(rule_id: str, ns: Mapping) -> list[Finding]:
@@ -56,7 +66,7 @@ def _rule_ids(selector: str) -> list[str]:
     chosen = [rid for rid, (doc, part, _) in RULES.items()
               if selector in (doc, part) or part.lower() == selector.lower()]
     if not chosen:
-        raise KeyError(f"Unknown rule, part or document: {selector!r}. Known rules: {', '.join(RULES)}.")
+        raise UnknownRuleError(f"Unknown rule, part or document: {selector!r}. Known rules: {', '.join(RULES)}.")
     return chosen
 
 

@@ -10,6 +10,11 @@
 Every verb takes ``--course DIR``; otherwise ``$CLUSTERLAB_COURSE_DIR``, else the current folder when
 it holds an ``nbgrader_config.py``, else the course shipped in the repository. The formgrader in
 JupyterLab works on the same directory when JupyterLab is started there.
+
+This module imports only the standard library and the course's errors at the top; each verb imports
+what it needs when it runs, so that ``clusterlab --help`` stays fast and ``autograde`` can start
+nbgrader its own way (:func:`clusterlab.grading.engine.startup.lean_nbgrader`). An error the course
+raises on purpose (a :class:`~clusterlab.errors.ClusterlabError`) is shown as a one-line message.
 """
 
 from __future__ import annotations
@@ -17,13 +22,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from clusterlab.errors import ClusterlabError, CommandError
+
 __all__ = ["register", "course_root"]
-
-
-def _error(message: str):
-    from clusterlab.cli import CommandError
-
-    return CommandError(message)
 
 
 def course_root(option: str | None) -> Path:
@@ -39,8 +40,8 @@ def course_root(option: str | None) -> Path:
     else:
         root = SHIPPED_COURSE
     if not (root / "source").is_dir():
-        raise _error(f"{root} is not a course directory (it has no 'source' folder); "
-                     "create one with 'clusterlab grade init DIR'.")
+        raise CommandError(f"{root} is not a course directory (it has no 'source' folder); "
+                           "create one with 'clusterlab grade init DIR'.")
     return root.resolve()
 
 
@@ -51,23 +52,14 @@ def _init(args) -> int:
     return 0
 
 
-def _step(function, *call_args, **kwargs) -> str:
-    from .workflow import StepError
-
-    try:
-        return function(*call_args, **kwargs)
-    except StepError as exc:
-        raise _error(str(exc)) from None
-
-
 def _release(args) -> int:
     from .workflow import release
 
     root = course_root(args.course)
     for assignment in args.assignments:
         if not (root / "source" / assignment).is_dir():
-            raise _error(f"there is no assignment '{assignment}' in {root / 'source'}.")
-        _step(release, root, assignment, to_exchange=not args.no_exchange)
+            raise CommandError(f"there is no assignment '{assignment}' in {root / 'source'}.")
+        release(root, assignment, to_exchange=not args.no_exchange)
         where = "release/ and the exchange" if not args.no_exchange else "release/"
         print(f"{assignment}: trainees' version generated into {where}.")
     return 0
@@ -77,19 +69,19 @@ def _collect(args) -> int:
     from .workflow import collect
 
     root = course_root(args.course)
-    _step(collect, root, args.assignment)
+    collect(root, args.assignment)
     count = len(list((root / "submitted").glob(f"*/{args.assignment}")))
     print(f"{args.assignment}: {count} submission(s) in {root / 'submitted'}.")
     return 0
 
 
 def _autograde(args) -> int:
-    from .startup import lean_nbgrader
+    from .engine.startup import lean_nbgrader
 
     lean_nbgrader()  # this process only grades: nbgrader's server extensions are not needed
-    from .autograde import autograde
-    from .isolation import describe
-    from .outcomes import report_paths
+    from .engine.autograde import autograde
+    from .engine.isolation import describe
+    from .engine.outcomes import report_paths
 
     root = course_root(args.course)
     print(f"Isolation: {describe() if not args.no_isolation else 'the kernel guard only (--no-isolation)'}")
@@ -98,13 +90,10 @@ def _autograde(args) -> int:
         reasons = f" ({'; '.join(outcome.reasons)})" if outcome.reasons else ""
         print(f"  {outcome.student}: {outcome.status}, {outcome.score:g}/{outcome.max_score:g}{reasons}")
 
-    try:
-        results = autograde(root, args.assignment, students=args.student, jobs=args.jobs,
-                            cell_timeout=args.cell_timeout, submission_timeout=args.submission_timeout,
-                            memory_mb=args.memory, force=args.force, isolate=not args.no_isolation,
-                            progress=show)
-    except LookupError as exc:
-        raise _error(str(exc)) from None
+    results = autograde(root, args.assignment, students=args.student, jobs=args.jobs,
+                        cell_timeout=args.cell_timeout, submission_timeout=args.submission_timeout,
+                        memory_mb=args.memory, force=args.force, isolate=not args.no_isolation,
+                        progress=show)
     for outcome in results.values():
         if outcome.status == "rejected":
             show(outcome)
@@ -113,6 +102,11 @@ def _autograde(args) -> int:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing new to grade"
     print(f"{args.assignment}: {summary}. Report: {report_paths(root, args.assignment)[1]}")
+    off = sorted({name for outcome in results.values() for name in outcome.patches_off})
+    if off:
+        print(f"Speed patches off in the grading workers: {', '.join(off)}. The packages' own code graded "
+              "instead: slower, same scores (CLUSTERLAB_NO_PATCHES is set, or a package is not at the version "
+              "a patch was written for).")
     return 0
 
 
@@ -120,7 +114,7 @@ def _feedback(args) -> int:
     from .workflow import feedback
 
     root = course_root(args.course)
-    _step(feedback, root, args.assignment, student=args.student, to_exchange=args.release)
+    feedback(root, args.assignment, student=args.student, to_exchange=args.release)
     print(f"{args.assignment}: feedback written to {root / 'feedback'}.")
     return 0
 
@@ -129,21 +123,24 @@ def _export(args) -> int:
     from .export import export_parts, export_summary
 
     root = course_root(args.course)
-    try:
-        parts = export_parts(root, args.output or root / "grades-by-part.csv")
-    except FileNotFoundError as exc:
-        raise _error(str(exc)) from None
+    parts = export_parts(root, args.output or root / "grades-by-part.csv")
     summary = export_summary(root, args.summary or root / "grades.csv")
     print(f"Scores per part: {parts}\nScores per assignment (nbgrader): {summary}")
     return 0
 
 
-def _fast(handler):
+def _verb(handler):
+    """``handler`` with a faster start-up, and the course's own errors shown as plain messages."""
     def run(args) -> int:
-        from .startup import skip_slow_optional_imports
+        from clusterlab.patches import skip_slow_optional_imports  # it loads importlib.metadata
 
         skip_slow_optional_imports()
-        return handler(args)
+        try:
+            return handler(args)
+        except CommandError:
+            raise
+        except ClusterlabError as exc:
+            raise CommandError(str(exc)) from None
     return run
 
 
@@ -155,7 +152,7 @@ def register(subparsers) -> None:
     def verb(name: str, handler, help_text: str):
         parser = verbs.add_parser(name, help=help_text, description=help_text)
         parser.add_argument("--course", metavar="DIR", help="the course directory")
-        parser.set_defaults(handler=_fast(handler))
+        parser.set_defaults(handler=_verb(handler))
         return parser
 
     p = verb("init", _init, "create or refresh a course directory with the course's assignments")

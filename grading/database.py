@@ -6,7 +6,9 @@ Columns (one actor per row):
 - ``type``: what kind of organisation it is (see ``TYPES``);
 - ``helix``: its role in the *triple helix*, the three kinds of actors that make a cluster work
   together: ``industry`` (firms), ``academia`` (universities, research and training) and
-  ``government`` (public bodies and agencies);
+  ``government`` (public bodies and agencies), or ``intermediary`` for the bodies that link them
+  (cluster organisations, associations, technology centres): the keys of
+  :data:`clusterlab.vocabulary.HELIX_ROLES`;
 - ``size``: ``micro`` (under 10 employees), ``small`` (10-49), ``medium`` (50-249), ``large`` (250 or more);
 - ``location``: the town or area where it is based;
 - ``member``: ``yes`` if it is a member of the cluster organisation, otherwise ``no``.
@@ -18,12 +20,17 @@ import csv
 import html
 from pathlib import Path
 
-__all__ = ["COLUMNS", "TYPES", "HELIX", "SIZES", "MEMBER", "EXAMPLE_MARK", "ActorTable", "load_actors"]
+from clusterlab.vocabulary import HELIX_ROLES
+
+__all__ = ["COLUMNS", "TYPES", "HELIX", "STRANDS", "SIZES", "MEMBER", "EXAMPLE_MARK", "ActorTable", "load_actors"]
 
 COLUMNS = ("name", "type", "helix", "size", "location", "member")
 TYPES = ("firm", "university", "research centre", "training centre", "public body",
          "association", "financial", "other")
-HELIX = ("industry", "academia", "government")
+#: Every role an actor may have; the vocabulary lists the three strands of the helix first.
+HELIX = tuple(HELIX_ROLES)
+#: The three strands a cluster needs (the intermediaries are welcome, not required).
+STRANDS = HELIX[:3]
 SIZES = ("micro", "small", "medium", "large")
 MEMBER = ("yes", "no")
 #: Rows of the template whose name contains this text are examples to delete.

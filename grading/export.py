@@ -13,15 +13,21 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from clusterlab.errors import ClusterlabError
+
 from .checks import RULES
+from .engine.outcomes import load_report
 from .nbconfig import COURSE_ID
-from .outcomes import load_report
 from .rubric import load_rubric
 
-__all__ = ["COLUMNS", "export_parts", "export_summary", "part_name"]
+__all__ = ["COLUMNS", "NoGradebookError", "export_parts", "export_summary", "part_name"]
 
 COLUMNS = ["student", "assignment", "notebook", "part", "cell", "kind", "score", "max_score",
            "needs_manual_grade", "status"]
+
+
+class NoGradebookError(ClusterlabError, FileNotFoundError):
+    """The course has no gradebook yet, so there is nothing to export."""
 
 
 def part_name(assignment: str, grade_id: str) -> str:
@@ -39,7 +45,7 @@ def export_parts(root: str | Path, output: str | Path) -> Path:
     """Write the per-part CSV for every assignment and student of the gradebook; returns its path."""
     root, output = Path(root), Path(output)
     if not (root / "gradebook.db").is_file():
-        raise FileNotFoundError(f"{root} has no gradebook yet: release and autograde an assignment first")
+        raise NoGradebookError(f"{root} has no gradebook yet: release and autograde an assignment first")
     rows = []
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
         students = sorted(s.id for s in gb.students)

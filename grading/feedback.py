@@ -1,9 +1,9 @@
 """Feedback that does not reveal hidden tests.
 
 nbgrader's feedback shows every test cell as autograded, hidden tests included, and tracebacks quote
-the failing lines. :class:`SanitizeFeedback` runs inside ``generate_feedback``: it removes hidden-test
-regions from the test cells, shortens every error in a graded cell to its message, and drops from any
-output a line that quotes hidden-test text.
+the failing lines (upstream issue #917). :class:`SanitizeFeedback` runs inside ``generate_feedback``:
+it removes hidden-test regions from the test cells, shortens every error to its message (a traceback
+quotes code, the tests' included), and drops from any output a line that quotes hidden-test text.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-__all__ = ["SanitizeFeedback", "hidden_lines", "strip_hidden"]
+__all__ = ["SanitizeFeedback", "strip_hidden"]
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
@@ -35,14 +35,6 @@ def strip_hidden(source: str, begin: str = BEGIN, end: str = END) -> tuple[str, 
     return "\n".join(kept), hidden
 
 
-def hidden_lines(nb) -> list[str]:
-    """Every hidden-test line of a notebook."""
-    found = []
-    for cell in nb.cells:
-        found += strip_hidden(cell.source)[1]
-    return found
-
-
 def _clean(text: str, secrets: list[str]) -> str:
     lines = [ln for ln in text.split("\n") if not any(s in ANSI.sub("", ln) for s in secrets)]
     return "\n".join(lines)
@@ -60,23 +52,19 @@ class SanitizeFeedback(NbGraderPreprocessor):
             cell.source, hidden = strip_hidden(cell.source, self.begin_test_delimeter, self.end_test_delimeter)
             secrets += hidden
         for cell in nb.cells:
-            graded = cell.get("metadata", {}).get("nbgrader", {}).get("grade", False)
             for output in cell.get("outputs", []):
-                self._sanitise(output, secrets, graded)
+                self._sanitise(output, secrets)
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):  # pragma: no cover - preprocess does the work
         return cell, resources
 
     @staticmethod
-    def _sanitise(output, secrets, graded: bool) -> None:
+    def _sanitise(output, secrets) -> None:
         if output.get("output_type") == "error":
             evalue = _clean(output.get("evalue", ""), secrets)
             output["evalue"] = evalue
-            if graded:
-                output["traceback"] = [f"{output.get('ename', 'Error')}: {evalue}"]
-            else:
-                output["traceback"] = [_clean(line, secrets) for line in output.get("traceback", [])]
+            output["traceback"] = [f"{output.get('ename', 'Error')}: {evalue}"]
         if output.get("output_type") == "stream":
             output["text"] = _clean(output.get("text", ""), secrets)
         for key, value in (output.get("data") or {}).items():

@@ -3,6 +3,11 @@
 A *finding* is one thing that is missing or wrong in a trainee's document, said in plain words. The
 validators below never raise: each returns a (possibly empty) list of findings, so the self-check and
 the autograder can report everything at once.
+
+What counts as a text and as a number is decided in one place for the whole course,
+:mod:`clusterlab.widgets._checks` (used by every component): :func:`text` and :func:`number` call
+it and turn its :class:`~clusterlab.widgets.errors.ComponentError` into a finding, then add what only
+the documents ask for (a number of words, a bound on one side only).
 """
 
 from __future__ import annotations
@@ -11,11 +16,16 @@ import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from numbers import Real
 
-__all__ = ["Finding", "is_number", "text", "number", "year", "choice", "table", "record", "words"]
+from clusterlab import validation as _checks
+from clusterlab.errors import ComponentError
+
+__all__ = ["Finding", "is_number", "text", "text_list", "number", "year", "choice", "table", "record",
+           "rows", "words", "lookup", "MISSING", "not_defined"]
 
 THIS_YEAR = _dt.date.today().year
+#: How a value is named in the messages of ``clusterlab.widgets._checks``: the finding says where.
+_THIS = "this"
 
 
 @dataclass(frozen=True)
@@ -32,12 +42,7 @@ class Finding:
 
 def is_number(value: object) -> bool:
     """True for a finite int or float (a bool is not a number here)."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        return False
-    try:
-        return math.isfinite(float(value))
-    except (OverflowError, ValueError, TypeError):
-        return False
+    return not number("", "", value, low=None)
 
 
 def words(value: object) -> int:
@@ -45,41 +50,46 @@ def words(value: object) -> int:
     return len(value.split()) if isinstance(value, str) else 0
 
 
-def _show(value: object) -> str:
-    try:
-        shown = repr(value)
-    except Exception:  # a hostile __repr__ must not stop the check
-        shown = f"a {type(value).__name__}"
-    return shown if len(shown) <= 40 else shown[:37] + "..."
-
-
 def text(rule: str, where: str, value: object, *, min_words: int = 1) -> list[Finding]:
     """A non-empty text with at least ``min_words`` words."""
-    if not isinstance(value, str) or not value.strip():
-        return [Finding(rule, where, "write a text here (it is empty or not text).")]
+    try:
+        _checks.text(value, _THIS, max_len=math.inf)
+    except ComponentError as exc:
+        return [Finding(rule, where, str(exc))]
     if words(value) < min_words:
         return [Finding(rule, where, f"write at least {min_words} words (you wrote {words(value)}).")]
+    return []
+
+
+def text_list(rule: str, where: str, value: object, minimum: int) -> list[Finding]:
+    """A list of at least ``minimum`` non-empty texts."""
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+        return [Finding(rule, where, 'give a list of texts, e.g. ["first", "second"].')]
+    if len(value) < minimum:
+        return [Finding(rule, where, f"give at least {minimum} (you gave {len(value)}).")]
     return []
 
 
 def number(rule: str, where: str, value: object, *, low: float | None = 0,
            high: float | None = None, integer: bool = False) -> list[Finding]:
     """A finite number within ``[low, high]`` (``integer``: a whole number)."""
-    if not is_number(value):
-        return [Finding(rule, where, f"give a number here, not {_show(value)}.")]
-    if integer and float(value) != int(value):
-        return [Finding(rule, where, f"give a whole number here, not {_show(value)}.")]
+    try:
+        value = _checks.number(value, _THIS, -math.inf, math.inf, whole=integer)
+    except ComponentError as exc:
+        return [Finding(rule, where, str(exc))]
+    except (ArithmeticError, TypeError, ValueError):  # a number type that cannot become a float
+        return [Finding(rule, where, f"this must be an ordinary number; got {_checks.describe(value)}.")]
     if low is not None and value < low:
-        return [Finding(rule, where, f"{_show(value)} is too small: it cannot be below {low:g}.")]
+        return [Finding(rule, where, f"this cannot be below {low:g}; got {_checks.describe(value)}.")]
     if high is not None and value > high:
-        return [Finding(rule, where, f"{_show(value)} is too large: it cannot be above {high:g}.")]
+        return [Finding(rule, where, f"this cannot be above {high:g}; got {_checks.describe(value)}.")]
     return []
 
 
 def year(rule: str, where: str, value: object, *, earliest: int = 1000) -> list[Finding]:
     """A whole-number year between ``earliest`` and the current year."""
     if isinstance(value, bool) or not isinstance(value, int):
-        return [Finding(rule, where, f"give the year as a whole number such as 2021, not {_show(value)}.")]
+        return [Finding(rule, where, f"give the year as a whole number such as 2021; got {_checks.describe(value)}.")]
     if not earliest <= value <= THIS_YEAR:
         return [Finding(rule, where, f"{value} is not a possible year (use {earliest} to {THIS_YEAR}).")]
     return []
@@ -89,7 +99,7 @@ def choice(rule: str, where: str, value: object, allowed: Sequence[str]) -> list
     """One of the ``allowed`` words (compared without case and outer spaces)."""
     if isinstance(value, str) and value.strip().lower() in allowed:
         return []
-    return [Finding(rule, where, f"use one of: {', '.join(allowed)} (not {_show(value)}).")]
+    return [Finding(rule, where, f"use one of: {', '.join(allowed)}; got {_checks.describe(value)}.")]
 
 
 def table(rule: str, name: str, value: object, *, min_rows: int = 1) -> list[Finding]:

@@ -1,7 +1,9 @@
 """The nbgrader configuration of the course, as code.
 
 The course directory's ``nbgrader_config.py`` calls :func:`configure`, so the command line, the
-formgrader in JupyterLab and the parallel autograder all read the same settings.
+formgrader in JupyterLab and the parallel autograder all read the same settings. That file names
+this module (``CONFIG_FILE_TEXT``), in every course directory ever created: its path stays
+``clusterlab.grading.nbconfig``. The grading engine reads its settings from here too.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def configure(c, root: str | Path, *, cell_timeout: int | None = None):
     The exchange (where released assignments and submissions pass between instructor and trainees)
     is ``$CLUSTERLAB_EXCHANGE`` when set, else the folder ``exchange`` inside the course directory.
     """
+    # imported when called: importing this module must not load nbgrader (see engine.startup)
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
 

@@ -7,9 +7,15 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["RUBRIC_FILE", "load_rubric", "points", "render_markdown"]
+from clusterlab.errors import ClusterlabError
+
+__all__ = ["RUBRIC_FILE", "RubricError", "load_rubric", "points", "render_markdown"]
 
 RUBRIC_FILE = Path(__file__).with_name("rubric.yaml")
+
+
+class RubricError(ClusterlabError, ValueError):
+    """``rubric.yaml`` is malformed: the message names the file, the part and what is missing."""
 
 
 @lru_cache(maxsize=None)
@@ -20,10 +26,10 @@ def load_rubric(path: str | Path = RUBRIC_FILE) -> dict:
     for assignment, parts in data.items():
         for grade_id, part in parts.items():
             if not part.get("criteria"):
-                raise ValueError(f"{path}: {assignment}/{grade_id} has no criteria.")
+                raise RubricError(f"{path}: {assignment}/{grade_id} has no criteria.")
             for criterion in part["criteria"]:
                 if not isinstance(criterion.get("points"), (int, float)) or not criterion.get("text"):
-                    raise ValueError(f"{path}: {assignment}/{grade_id}: every criterion needs points and text.")
+                    raise RubricError(f"{path}: {assignment}/{grade_id}: every criterion needs points and text.")
     return data
 
 

@@ -5,14 +5,18 @@ Each rule takes the notebook's namespace (``globals()``) and returns a list of f
 
 from __future__ import annotations
 
-from .database import COLUMNS, EXAMPLE_MARK, HELIX, MEMBER, SIZES, TYPES
+from clusterlab.vocabulary import DIAMOND_FACTORS
+
+from . import rules_value_chain
+from .database import COLUMNS, EXAMPLE_MARK, HELIX, MEMBER, SIZES, STRANDS, TYPES
 from .findings import (Finding, choice, lookup, MISSING, not_defined, number, record, rows, table, text,
                        year)
-from .rules_industry import _chain, _chain_content
 
 EFFECTS = ("positive", "negative")
 MAP_CATEGORIES = ("core", "suppliers", "related", "customers", "knowledge", "support")
-DIAMOND_FACTORS = ("factor_conditions", "demand_conditions", "related_supporting", "strategy_rivalry")
+#: The four corners of Porter's diamond, rated in the document: the vocabulary lists them first,
+#: then the two outside influences (government, chance), which the document does not rate.
+DIAMOND_CORNERS = tuple(DIAMOND_FACTORS)[:4]
 FIGURE_KEYS = ("year", "source", "firms", "employees", "turnover_million_eur", "export_share_percent",
                "sme_share_percent", "members")
 
@@ -90,11 +94,11 @@ def figures_consistency(ns) -> list[Finding]:
 
 
 def chain_structure(ns) -> list[Finding]:
-    return _chain("cluster-chain-structure", "CLUSTER_VALUE_CHAIN", ns)
+    return rules_value_chain.chain_structure("cluster-chain-structure", "CLUSTER_VALUE_CHAIN", ns)
 
 
 def chain_content(ns) -> list[Finding]:
-    return _chain_content("cluster-chain-content", "CLUSTER_VALUE_CHAIN", ns)
+    return rules_value_chain.chain_content("cluster-chain-content", "CLUSTER_VALUE_CHAIN", ns)
 
 
 def cluster_map(ns) -> list[Finding]:
@@ -120,10 +124,10 @@ def diamond_structure(ns) -> list[Finding]:
     rule, diamond = "diamond-structure", lookup(ns, "DIAMOND")
     if diamond is MISSING:
         return not_defined(rule, "DIAMOND")
-    found = record(rule, "DIAMOND", diamond, DIAMOND_FACTORS)
+    found = record(rule, "DIAMOND", diamond, DIAMOND_CORNERS)
     if found:
         return found
-    for key in DIAMOND_FACTORS:
+    for key in DIAMOND_CORNERS:
         problems = record(rule, f"DIAMOND['{key}']", diamond[key], ("rating", "evidence"))
         found += problems or number(rule, f"DIAMOND['{key}']['rating']", diamond[key]["rating"],
                                     low=1, high=5, integer=True)
@@ -135,7 +139,7 @@ def diamond_evidence(ns) -> list[Finding]:
     if diamond_structure(ns):
         return [Finding(rule, "DIAMOND", "complete the structure of DIAMOND first.")]
     found = []
-    for key in DIAMOND_FACTORS:
+    for key in DIAMOND_CORNERS:
         found += text(rule, f"DIAMOND['{key}']['evidence']", diamond[key]["evidence"], min_words=8)
     return found
 
@@ -194,7 +198,7 @@ def database_coverage(ns) -> list[Finding]:
     real = sum(1 for row in actors if EXAMPLE_MARK not in str(row.get("name", "")))
     found = [] if real >= 10 else [Finding(rule, "ACTORS", f"list at least 10 actors of your cluster (you listed {real}).")]
     helix = {_cell(row, "helix") for row in actors}
-    missing = [h for h in HELIX if h not in helix]
+    missing = [h for h in STRANDS if h not in helix]
     if missing:
         found.append(Finding(rule, "ACTORS", f"a cluster involves all three helices: add {', '.join(missing)} actors."))
     if not any(_cell(row, "member") == "yes" for row in actors):

@@ -7,27 +7,19 @@ from __future__ import annotations
 
 import re
 
-from .findings import (Finding, choice, is_number, lookup, MISSING, not_defined, number, record, rows,
-                       table, text, year, words)
 from clusterlab.analysis import location_quotient
 
+from . import rules_value_chain
+from .findings import (Finding, choice, is_number, lookup, MISSING, not_defined, number, record, rows,
+                       table, text, text_list, year, words)
+
 LEVELS = ("international", "national", "regional")
-LOCATIONS = ("local", "national", "global")
 TREND_KINDS = ("consumer", "market")
 CODE = re.compile(r"^[A-Z]?\d{2}(\.?\d{1,4})?$")
 INDUSTRY_KEYS = ("name", "classification", "activity_codes", "products", "boundaries")
 SUPPLY_KEYS = ("level", "figure", "value", "unit", "year", "source")
 EMPLOYMENT_KEYS = ("region", "reference_area", "year", "source", "e_ir", "e_r", "E_i", "E")
-CHAIN_KEYS = ("stage", "activities", "location")
 TREND_KEYS = ("trend", "kind", "evidence", "source")
-
-
-def _text_list(rule: str, where: str, value: object, minimum: int) -> list[Finding]:
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
-        return [Finding(rule, where, 'give a list of texts, e.g. ["first", "second"].')]
-    if len(value) < minimum:
-        return [Finding(rule, where, f"give at least {minimum} (you gave {len(value)}).")]
-    return []
 
 
 def reference_structure(ns) -> list[Finding]:
@@ -39,8 +31,8 @@ def reference_structure(ns) -> list[Finding]:
         return found
     found += text(rule, "INDUSTRY['name']", industry["name"])
     found += text(rule, "INDUSTRY['classification']", industry["classification"])
-    found += _text_list(rule, "INDUSTRY['activity_codes']", industry["activity_codes"], 1)
-    found += _text_list(rule, "INDUSTRY['products']", industry["products"], 1)
+    found += text_list(rule, "INDUSTRY['activity_codes']", industry["activity_codes"], 1)
+    found += text_list(rule, "INDUSTRY['products']", industry["products"], 1)
     found += text(rule, "INDUSTRY['boundaries']", industry["boundaries"])
     return found
 
@@ -54,7 +46,7 @@ def reference_content(ns) -> list[Finding]:
     if bad:
         found.append(Finding(rule, "INDUSTRY['activity_codes']",
                              f"{', '.join(bad[:3])} do(es) not look like activity codes such as '13.96' or 'C14'."))
-    found += _text_list(rule, "INDUSTRY['products']", industry["products"], 2)
+    found += text_list(rule, "INDUSTRY['products']", industry["products"], 2)
     found += text(rule, "INDUSTRY['boundaries']", industry["boundaries"], min_words=20)
     return found
 
@@ -146,39 +138,12 @@ def lq_matches(ns) -> list[Finding]:
     return []
 
 
-def _chain(rule: str, name: str, ns) -> list[Finding]:
-    chain = lookup(ns, name)
-    if chain is MISSING:
-        return not_defined(rule, name)
-    found = table(rule, name, chain)
-    if found:
-        return found
-    for i, row in enumerate(chain, 1):
-        where = f"{name} row {i}"
-        problems = record(rule, where, row, CHAIN_KEYS)
-        if not problems:
-            problems += text(rule, f"{where}, stage", row["stage"])
-            problems += _text_list(rule, f"{where}, activities", row["activities"], 1)
-            problems += choice(rule, f"{where}, location", row["location"], LOCATIONS)
-        found += problems
-    return found
-
-
-def _chain_content(rule: str, name: str, ns) -> list[Finding]:
-    stages = [str(row.get("stage", "")).strip().lower() for row in rows(lookup(ns, name))]
-    found = [] if len(stages) >= 4 else [Finding(rule, name, f"describe at least 4 stages (you gave {len(stages)}).")]
-    twice = sorted({s for s in stages if stages.count(s) > 1})
-    if twice:
-        found.append(Finding(rule, name, f"each stage should appear once; repeated: {', '.join(twice)}."))
-    return found
-
-
 def chain_structure(ns) -> list[Finding]:
-    return _chain("value-chain-structure", "VALUE_CHAIN", ns)
+    return rules_value_chain.chain_structure("value-chain-structure", "VALUE_CHAIN", ns)
 
 
 def chain_content(ns) -> list[Finding]:
-    return _chain_content("value-chain-content", "VALUE_CHAIN", ns)
+    return rules_value_chain.chain_content("value-chain-content", "VALUE_CHAIN", ns)
 
 
 def trends_structure(ns) -> list[Finding]:

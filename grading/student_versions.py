@@ -19,7 +19,13 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
+
+from clusterlab.errors import ClusterlabError
+
+from .nbconfig import CONFIG_FILE_TEXT
+from .workflow import release
 
 __all__ = ["SOURCE", "MARKERS", "LeakError", "Versions", "source_key", "cache_root", "cached",
            "student_versions", "secret_lines", "leaks"]
@@ -31,7 +37,7 @@ MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN T
 _IGNORED = {".ipynb_checkpoints", "__pycache__"}
 
 
-class LeakError(RuntimeError):
+class LeakError(ClusterlabError, RuntimeError):
     """A generated trainee's version still contains a solution or a hidden test."""
 
 
@@ -51,8 +57,6 @@ def _files(source: Path):
 
 def source_key(source: Path = SOURCE) -> str:
     """A hash of the source folder (names and contents), nbgrader's version and the generator's."""
-    from importlib.metadata import version
-
     digest = hashlib.sha256(f"nbgrader {version('nbgrader')} generator {GENERATOR}\n".encode())
     for rel, path in _files(Path(source)):
         digest.update(rel.as_posix().encode() + b"\0")
@@ -164,9 +168,6 @@ def _check(source: Path, generated: Path) -> None:
 
 def _generate(source: Path, target: Path) -> None:
     """nbgrader's generate-assignment for each assignment of ``source``; the results into ``target``."""
-    from .nbconfig import CONFIG_FILE_TEXT
-    from .workflow import release
-
     with tempfile.TemporaryDirectory(prefix="clusterlab-student-versions-") as tmp:
         course = Path(tmp) / "course"
         shutil.copytree(source, course / "source", ignore=shutil.ignore_patterns(*_IGNORED))

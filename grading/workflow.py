@@ -7,13 +7,12 @@ submissions from the exchange; ``feedback`` writes the feedback pages (hidden te
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from pathlib import Path
 
 from clusterlab.errors import ClusterlabError
 
+from .engine.startup import scripts_on_path
 from .nbconfig import CONFIG_FILE_TEXT, configure
 
 __all__ = ["SHIPPED_COURSE", "init_course", "api", "release", "collect", "feedback", "StepError"]
@@ -42,13 +41,6 @@ def init_course(target: str | Path, *, examples: bool = True) -> Path:
     if not config.exists():
         config.write_text(CONFIG_FILE_TEXT, encoding="utf-8")
     return target
-
-
-def scripts_on_path() -> None:
-    """Put this Python's script folder on ``PATH``: nbgrader runs ``alembic`` from there to create a gradebook."""
-    scripts = os.path.dirname(sys.executable)
-    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
 
 
 def api(root: str | Path):

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from clusterlab import validation as chk
 from clusterlab import vocabulary
 
-from . import _checks as chk
 from ._view import HIGHLIGHT, esc
 from .errors import ComponentError
 

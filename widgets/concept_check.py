@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import ipywidgets as w
 
-from . import _checks as chk
+from clusterlab import validation as chk
+
 from ._view import MET, NOT_MET, ComponentView, esc
 from .errors import ComponentError
 

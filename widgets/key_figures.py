@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import ipywidgets as w
 
-from . import _checks as chk
+from clusterlab import validation as chk
+
 from ._sourcing import PROVENANCE_FIELDS, Provenance, case_list, case_place, number, pick, reading, unique_ids
 from ._view import ComponentView, esc
 from .errors import ComponentError

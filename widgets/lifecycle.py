@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import ipywidgets as w
 import plotly.graph_objects as go
 
-from . import _checks as chk
+from clusterlab import validation as chk
+
 from ._view import HIGHLIGHT, MUTED, ComponentView, esc, note
 from .errors import ComponentError
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import ipywidgets as w
 import plotly.graph_objects as go
 
-from . import _checks as chk
+from clusterlab import validation as chk
+
 from ._view import MET, NOT_MET, UNANSWERED, ComponentView, esc, note, two_columns
 from .errors import ComponentError
 

@@ -22,7 +22,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from ._checks import describe
+from clusterlab.validation import describe
+
 from .errors import ComponentError
 
 ENV_VAR = "CLUSTERLAB_WORK_DIR"

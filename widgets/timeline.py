@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from clusterlab import validation as chk
 from clusterlab import vocabulary
 
-from . import _checks as chk
-from ._sourcing import case_place, pick as _pick
+from ._sourcing import case_place
+from ._sourcing import pick as _pick
 from ._view import HIGHLIGHT, ComponentView, esc, note
 from .errors import ComponentError
 

@@ -64,9 +64,10 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=4, help="submissions per kind for the per-submission times")
     parser.add_argument("--no-isolation", action="store_true", help="grade without network/process namespaces")
     args = parser.parse_args()
-    from clusterlab.grading.autograde import autograde
-    from clusterlab.grading.startup import skip_slow_optional_imports
-    from clusterlab.grading.workflow import api, init_course, release, scripts_on_path
+    from clusterlab.grading.engine.autograde import autograde
+    from clusterlab.grading.engine.startup import scripts_on_path
+    from clusterlab.grading.workflow import api, init_course, release
+    from clusterlab.patches import skip_slow_optional_imports
 
     skip_slow_optional_imports()
     scripts_on_path()

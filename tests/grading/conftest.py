@@ -29,8 +29,8 @@ def jupyter_dirs(tmp_path_factory, monkeypatch):
 def released_course(tmp_path_factory):
     """A course directory with the three assignments generated and released (built once)."""
     from clusterlab.grading.nbconfig import ASSIGNMENTS
-    from clusterlab.grading.startup import skip_slow_optional_imports
     from clusterlab.grading.workflow import init_course, release
+    from clusterlab.patches import skip_slow_optional_imports
 
     skip_slow_optional_imports()
     saved = dict(os.environ)

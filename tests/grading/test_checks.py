@@ -74,6 +74,8 @@ MISTAKES = [
      {"cluster-map"}),
     ("cluster-document", lambda ns: ns["DIAMOND"]["demand_conditions"].update(rating=7), {"diamond-structure", "diamond-evidence"}),
     ("cluster-document", lambda ns: ns["DIAMOND"]["demand_conditions"].update(evidence="good"), {"diamond-evidence"}),
+    ("cluster-document", lambda ns: ns["DIAMOND"].update(related_supporting=ns["DIAMOND"].pop(
+        "related_and_supporting_industries")), {"diamond-structure", "diamond-evidence"}),
     ("cluster-document", lambda ns: ns["ACTORS"][0].update(helix="business"), {"database-values"}),
     ("cluster-document", lambda ns: ns["ACTORS"].append(dict(ns["ACTORS"][1])),
      {"database-values", "key-figures-consistency"}),
@@ -96,6 +98,15 @@ def test_each_mistake_is_found(assignment, mistake, expected):
     assert all(isinstance(f, Finding) and f.message for f in found)
     with pytest.raises(AssertionError, match="Not yet right"):
         require(*expected, ns=ns)
+
+
+def test_intermediary_is_a_helix_role_but_not_required():
+    ns = solved("cluster-document")
+    assert {row["helix"] for row in ns["ACTORS"]} >= {"intermediary"}
+    for row in ns["ACTORS"]:
+        if row["helix"] == "intermediary":
+            row["helix"] = "industry"
+    assert check_document(ns, "cluster-document") == []
 
 
 def test_template_database_is_not_accepted():

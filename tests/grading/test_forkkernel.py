@@ -1,18 +1,19 @@
-"""Kernels forked from the zygote: fresh, sandboxed, interruptible; and the lean nbgrader start-up."""
+"""Kernels forked from the zygote: fresh, sandboxed, interruptible, and ended with their zygote."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
-import subprocess
-import sys
-import textwrap
+import select
+import warnings
 
 import pytest
 
-from clusterlab.grading import forkkernel
-from clusterlab.grading.autograde import _kernelspec
-from clusterlab.grading.kernel_zygote import Zygote
+from clusterlab import patches
+from clusterlab.grading.engine import forkkernel, worker
+from clusterlab.grading.engine.autograde import _kernelspec
+from clusterlab.grading.engine.kernel_zygote import FORKED_KERNELS, PRELOAD, Zygote, forked_kernels
 
 
 @pytest.fixture
@@ -77,6 +78,14 @@ def test_each_kernel_is_a_fresh_sandboxed_fork(zygote, tmp_path):
     assert other.pid != kernel.pid and kernel.poll() is not None
 
 
+async def _running(kc, msg_id: str) -> None:
+    """Wait until the kernel has started to run the request ``msg_id`` (its ``execute_input``)."""
+    while True:
+        msg = await kc.get_iopub_msg(timeout=20)
+        if msg["msg_type"] == "execute_input" and msg["parent_header"].get("msg_id") == msg_id:
+            return
+
+
 def test_interrupt_and_memory_limit_reach_a_forked_kernel(zygote, tmp_path):
     async def session():
         km = forkkernel.ForkKernelManager(kernel_name="python3")
@@ -85,8 +94,9 @@ def test_interrupt_and_memory_limit_reach_a_forked_kernel(zygote, tmp_path):
         kc.start_channels()
         try:
             await kc.wait_for_ready(timeout=30)
-            msg_id = kc.execute("while True:\n    pass")
-            await asyncio.sleep(1)
+            # stop_on_error=False: the request after the interrupted one is run, not aborted
+            msg_id = kc.execute("while True:\n    pass", stop_on_error=False)
+            await _running(kc, msg_id)
             await km.interrupt_kernel()
             reply = await kc._async_get_shell_msg(timeout=20)
             assert reply["parent_header"]["msg_id"] == msg_id
@@ -119,48 +129,6 @@ def test_without_a_zygote_kernels_start_the_usual_way(tmp_path, monkeypatch, zyg
     assert results[0] == {"status": "ok", "value": str(os.getpid())}
 
 
-def test_lean_nbgrader_start_up():
-    script = textwrap.dedent("""
-        import os, sys, tempfile, zipfile
-        from clusterlab.grading.startup import lean_nbgrader
-        lean_nbgrader()
-        import nbgrader, nbgrader.api, nbgrader.converters
-        from nbgrader.utils import unpack_archive
-        assert "jupyter_server" not in sys.modules and "pkg_resources" not in sys.modules
-        assert nbgrader.__version__
-        folder = tempfile.mkdtemp()
-        with zipfile.ZipFile(os.path.join(folder, "a.zip"), "w") as archive:
-            archive.writestr("answer.txt", "42")
-        unpack_archive(os.path.join(folder, "a.zip"), os.path.join(folder, "out"))
-        print(open(os.path.join(folder, "out", "answer.txt")).read())
-    """)
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "42"
-
-
-def test_cached_schema_validation_gives_the_same_errors(monkeypatch):
-    import jsonschema
-    from nbgrader.nbgraderformat import common
-    from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
-
-    from clusterlab.grading.tuning import cache_schema_validation
-
-    monkeypatch.setattr(common, "jsonschema", common.jsonschema)
-    validator = MetadataValidatorV3()
-    bad = {"schema_version": 3, "grade": "yes", "solution": False, "locked": True, "grade_id": "x"}
-    good = {"schema_version": 3, "grade": True, "solution": False, "locked": True, "grade_id": "x", "points": 1}
-    with pytest.raises(jsonschema.ValidationError) as plain:
-        jsonschema.validate(bad, validator.schema)
-    cache_schema_validation()
-    assert common.jsonschema is not jsonschema
-    for _ in range(2):
-        with pytest.raises(jsonschema.ValidationError) as cached:
-            common.jsonschema.validate(bad, validator.schema)
-        assert cached.value.message == plain.value.message
-        common.jsonschema.validate(good, validator.schema)
-
-
 def test_a_forked_kernel_ends_with_its_zygote(zygote, tmp_path):
     process, _ = zygote
 
@@ -169,14 +137,36 @@ def test_a_forked_kernel_ends_with_its_zygote(zygote, tmp_path):
         await km.start_kernel(cwd=str(tmp_path))
         kernel = km.provisioner.process
         alive = kernel.poll() is None
-        process.proc.kill()
-        process.proc.wait()
-        for _ in range(200):
-            if kernel.poll() is not None:
-                break
-            await asyncio.sleep(0.05)
+        ended = os.pidfd_open(kernel.pid)  # readable once that process has ended
+        try:
+            process.proc.kill()
+            process.proc.wait()
+            readable = select.select([ended], [], [], 20)[0]
+        finally:
+            os.close(ended)
         await km.shutdown_kernel(now=True)
-        return alive, kernel.poll()
+        return alive, bool(readable), kernel.poll()
 
-    alive, code = asyncio.run(session())
-    assert alive and code is not None
+    alive, ended, code = asyncio.run(session())
+    assert alive and ended and code is not None
+
+
+def test_every_module_to_preload_exists():
+    """The zygote and the worker name the modules they pre-import; a stale name would only cost time
+    (the zygote skips it) or break every worker, so each must be found."""
+    missing = [name for name in (*PRELOAD, *worker.WARM) if importlib.util.find_spec(name) is None]
+    assert missing == []
+    assert importlib.util.find_spec("clusterlab.grading.no_such_module") is None  # control
+
+
+def test_forked_kernels_follow_the_switch_and_the_version(monkeypatch):
+    assert forked_kernels()  # jupyter_client 8.10.0, patches on
+    monkeypatch.setenv(patches.SWITCH, "1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the switch is silent
+        assert not forked_kernels()
+    monkeypatch.delenv(patches.SWITCH)
+    monkeypatch.setattr(patches, "installed_version", lambda package: "99.0")
+    monkeypatch.setattr(patches, "_warned", set())
+    with pytest.warns(patches.PatchWarning, match=FORKED_KERNELS):
+        assert not forked_kernels()

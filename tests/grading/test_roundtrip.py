@@ -8,9 +8,13 @@ import re
 
 import nbformat
 import pytest
+from nbconvert import HTMLExporter
 from nbgrader.api import Gradebook
 
-from clusterlab.grading.autograde import autograde
+from clusterlab.grading.engine.autograde import autograde
+from clusterlab.grading.engine.kernel_zygote import FORKED_KERNELS
+from clusterlab.grading.engine.startup import LAZY_ARCHIVE_UTIL, LEAN_NBGRADER, SKIP_RFC3987
+from clusterlab.grading.engine.tuning import CACHED_SCHEMA, SHARED_ENGINES
 from clusterlab.grading.feedback import strip_hidden
 from clusterlab.grading.nbconfig import ASSIGNMENTS, COURSE_ID
 from clusterlab.grading.workflow import feedback
@@ -166,7 +170,14 @@ def test_rerun_changes_nothing(graded):
 
 
 def _text(page: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", page))
+    """What a page shows: its text without tags, styles and scripts (its CSS names "Traceback")."""
+    shown = re.sub(r"<(style|script)\b.*?</\1\s*>", "", page, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", shown))
+
+
+def _revealing(text: str) -> list[str]:
+    """What a feedback page must not show: a traceback (it quotes test code) or a hidden-test marker."""
+    return [word for word in ("Traceback", "HIDDEN") if word in text]
 
 
 def test_release_has_no_solution_and_no_hidden_test(released_course):
@@ -199,11 +210,23 @@ def test_feedback_hides_hidden_tests(graded):
     assert len(pages) >= 6
     for page in pages:
         text = _text(page.read_text(encoding="utf-8"))
-        assert "Traceback" not in text or "HIDDEN" not in text
+        assert _revealing(text) == [], page
         for line in source_hidden:
             assert line not in text, (page, line)
     partial = _text((root / "feedback" / "partial" / MOD / f"{MOD}.html").read_text())
     assert "Question 1" in partial and "Not yet right" not in partial
+
+
+def test_control_unsanitised_feedback_reveals_hidden_tests(graded):
+    """The checks above can fail: the same partial submissions as a page without the sanitiser (the
+    autograded notebook as HTML) show tracebacks, hidden-test markers and hidden-test lines."""
+    root, _, _ = graded
+    for assignment in (IND, MOD):
+        nb = nbformat.read(root / "autograded" / "partial" / assignment / f"{assignment}.ipynb", as_version=4)
+        text = _text(HTMLExporter().from_notebook_node(nb)[0])
+        assert _revealing(text) == ["Traceback", "HIDDEN"], assignment
+        hidden = [ln for c in nb.cells for ln in strip_hidden(c.source)[1]]
+        assert hidden and all(line in text for line in hidden)
 
 
 def test_export_per_part(graded, tmp_path):
@@ -223,10 +246,11 @@ def test_export_per_part(graded, tmp_path):
 
 
 def test_submission_time_limit_costs_only_that_submission(graded):
-    """A submission whose cells are each within the cell limit but together too slow fails alone."""
+    """A submission that keeps its kernel busy past the submission's time limit fails alone: each of
+    its cells waits for an event that never comes, until the cell limit interrupts it."""
     root, _, _ = graded
     full = answers(root, MOD)
-    slow = {gid: "import time\ntime.sleep(4)\n" + code for gid, code in full.items()}
+    slow = {gid: "import threading\nthreading.Event().wait()\n" + code for gid, code in full.items()}
     submit(root, MOD, "slow", fill=slow)
     before = [row for row in dump(root) if row[1] != "slow"]
     limited = autograde(root, MOD, students=["solution", "slow"], jobs=2, cell_timeout=CELL_TIMEOUT,
@@ -235,3 +259,26 @@ def test_submission_time_limit_costs_only_that_submission(graded):
     assert "stopped after 10 s" in limited["slow"].reasons[0]
     assert limited["solution"].status == "graded"
     assert [row for row in dump(root) if row[1] != "slow"] == before
+
+SPEED_PATCHES = sorted([SKIP_RFC3987, LEAN_NBGRADER, LAZY_ARCHIVE_UTIL, FORKED_KERNELS, CACHED_SCHEMA, SHARED_ENGINES])
+
+
+def test_stock_path_grades_the_same_without_patches(graded, monkeypatch):
+    """With ``CLUSTERLAB_NO_PATCHES=1`` the grading processes skip every speed patch: nbgrader's stock
+    path gives the same scores, and the sandbox still holds."""
+    root, results, escape = graded
+    # control: in the run with the patches on, every patch ran
+    assert all(results[MOD][s].patches_off == [] for s in ("solution", "partial", "untouched"))
+    full = answers(root, MOD)
+    submit(root, MOD, "stock-escape", fill=full | {"q3-answer": f"open({str(escape)!r}, 'w').write('x')\n" +
+                                                   full["q3-answer"]})
+    before = dump(root)
+    monkeypatch.setenv("CLUSTERLAB_NO_PATCHES", "1")  # inherited by the workers and their kernels
+    stock = autograde(root, MOD, students=["solution", "partial", "untouched", "stock-escape"], jobs=2,
+                      cell_timeout=CELL_TIMEOUT, force=True)
+    assert {s: o.status for s, o in stock.items()} == {"solution": "graded", "partial": "graded",
+                                                       "untouched": "graded", "stock-escape": "flagged"}
+    assert all(o.patches_off == SPEED_PATCHES for o in stock.values())  # the patched path was skipped
+    assert [row for row in dump(root) if row[1] != "stock-escape"] == before
+    assert any("blocked: writing a file outside" in r for r in stock["stock-escape"].reasons)
+    assert not escape.exists()

@@ -8,7 +8,7 @@ import pytest
 
 SCRIPT = textwrap.dedent("""
     import os, sys, socket, subprocess
-    from clusterlab.grading.sandbox import lock_down, SandboxViolation, apply_limits
+    from clusterlab.grading.engine.sandbox import lock_down, SandboxViolation, apply_limits
     folder, secret = sys.argv[1], sys.argv[2]
     apply_limits(memory_mb=1024)
     os.chdir(folder)

@@ -11,7 +11,7 @@ import pytest
 
 from clusterlab import my_cluster as mc
 from clusterlab.my_cluster_view import MyClusterView
-from clusterlab.widgets.errors import ComponentError
+from clusterlab.errors import ComponentError
 
 
 def test_every_section_field_is_defined_and_every_lesson_section_exists():

@@ -1,14 +1,20 @@
 """The graded documents' source notebooks (the instructor's solution) run top to bottom on a fresh
-kernel, with the worked example's filled data beside them, and every test cell passes."""
+kernel, with the worked example's filled data beside them, and every test cell passes; and the words
+they ask for (diamond factors, helix roles) are the keys of ``clusterlab.vocabulary``."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from clusterlab.grading.database import HELIX, STRANDS, load_actors
+from clusterlab.grading.rules_cluster import DIAMOND_CORNERS
+from clusterlab.vocabulary import DIAMOND_FACTORS, HELIX_ROLES
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "grading" / "course" / "source"
@@ -28,3 +34,47 @@ def test_source_notebook_runs_clean(path, tmp_path):
     assert not errors, errors[:1]
     graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
     assert graded, "a source notebook without graded test cells"
+
+
+# ------------------------------------------------------------------------------ the shared words
+CLUSTER = SOURCE / "cluster-document" / "cluster-document.ipynb"
+KEYS_RATED = re.compile(r'"(\w+)": \{"rating"')
+KEYS_LISTED = re.compile(r"^- `(\w+)`", re.M)
+
+
+def _cell(nb, cell_id: str) -> str:
+    return next(c.source for c in nb.cells if c.get("id") == cell_id)
+
+
+def unknown_diamond_keys(instructions: str, answer: str) -> set[str]:
+    """Diamond keys the document names (in its list of factors, its template and its solution) that
+    are not the corners of the diamond in ``clusterlab.vocabulary``."""
+    named = set(KEYS_LISTED.findall(instructions)) | set(KEYS_RATED.findall(answer))
+    return named - set(DIAMOND_CORNERS)
+
+
+def test_diamond_keys_are_the_vocabulary_corners():
+    assert DIAMOND_CORNERS == tuple(DIAMOND_FACTORS)[:4] and "government" not in DIAMOND_CORNERS
+    nb = nbformat.read(CLUSTER, as_version=4)
+    instructions, answer = _cell(nb, "diamond-instructions"), _cell(nb, "diamond-answer")
+    assert unknown_diamond_keys(instructions, answer) == set()
+    assert KEYS_LISTED.findall(instructions) == list(DIAMOND_CORNERS)
+    template, solution = answer.split("### BEGIN SOLUTION")
+    assert KEYS_RATED.findall(template) == KEYS_RATED.findall(solution) == list(DIAMOND_CORNERS)
+
+
+def test_control_old_diamond_keys_are_found():
+    old = '- `factor_conditions`: inputs\n- `related_supporting`: suppliers\n'
+    assert unknown_diamond_keys(old, '"strategy_rivalry": {"rating": 3}') == {"related_supporting", "strategy_rivalry"}
+
+
+def test_helix_roles_are_the_vocabulary_roles():
+    assert HELIX == tuple(HELIX_ROLES) and STRANDS == ("industry", "academia", "government")
+    nb = nbformat.read(CLUSTER, as_version=4)
+    row = next(line for line in _cell(nb, "database-instructions").splitlines() if line.startswith("| `helix`"))
+    assert re.findall(r"`(\w+)`", row.split("|")[2]) == list(HELIX_ROLES)
+    for csv in (SOURCE / "cluster-document" / "actors.csv", EXAMPLES / "cluster-document" / "actors.csv"):
+        roles = {row["helix"] for row in load_actors(csv)}
+        assert roles <= set(HELIX_ROLES), csv
+    example = {row["helix"] for row in load_actors(EXAMPLES / "cluster-document" / "actors.csv")}
+    assert example == set(HELIX_ROLES)  # the worked example shows every role, intermediary included

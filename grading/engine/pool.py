@@ -1,6 +1,6 @@
 """A pool of grading workers, each a long-lived subprocess; a job that overruns costs only itself.
 
-Each slot of the pool is a thread that owns one worker process (see :mod:`clusterlab.grading.worker`).
+Each slot of the pool is a thread that owns one worker process (see :mod:`clusterlab.grading.engine.worker`).
 Workers start as soon as the pool starts, so they load nbgrader while the caller is still checking
 submissions; jobs are handed over as they come (:meth:`WorkerPool.submit`), and answers come back in
 the caller's thread (:meth:`WorkerPool.results`). When a job takes longer than its limit, or the worker
@@ -21,7 +21,11 @@ import threading
 import time
 from typing import Callable, Iterable, Iterator
 
-__all__ = ["WorkerPool"]
+from clusterlab.errors import ClusterlabError
+
+from . import worker
+
+__all__ = ["WorkerPool", "WorkerStartError"]
 
 _STOP = object()
 
@@ -50,6 +54,10 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+class WorkerStartError(ClusterlabError, RuntimeError):
+    """A grading worker did not start; the job it was given fails with this reason."""
+
+
 class _Slot:
     def __init__(self, command: list[str], env: dict, startup_timeout: float):
         self.command, self.env, self.startup_timeout = command, env, startup_timeout
@@ -61,7 +69,7 @@ class _Slot:
         ready = self.read(self.startup_timeout)
         if not ready or not ready.get("ready"):
             self.stop()
-            raise RuntimeError("a grading worker did not start")
+            raise WorkerStartError("a grading worker did not start")
 
     def read(self, timeout: float) -> dict | None:
         with selectors.DefaultSelector() as sel:
@@ -108,14 +116,14 @@ class _Slot:
 class WorkerPool:
     """``size`` workers; ``timeout(job)`` is the limit of one job, in seconds.
 
-    Use as a context manager: ``start()`` on entry; on exit no more jobs are taken and every worker
-    (with what it started) is ended.
+    :meth:`start` it, :meth:`submit` jobs, read :meth:`results`, and :meth:`close` it (``abort=True``
+    also ends every worker, with what it started, at once).
     """
 
     def __init__(self, size: int, *, env: dict, timeout: Callable[[dict], float], prefix: Iterable[str] = (),
                  startup_timeout: float = 120):
         self.size = max(1, size)
-        self.command = [*prefix, sys.executable, "-m", "clusterlab.grading.worker"]
+        self.command = [*prefix, sys.executable, "-m", worker.__name__]
         self.env, self.timeout, self.startup_timeout = env, timeout, startup_timeout
         self._todo: queue.Queue = queue.Queue()
         self._done: queue.Queue = queue.Queue()
@@ -182,16 +190,3 @@ class WorkerPool:
                 slot.stop()
         for thread in self._threads:
             thread.join(timeout=30 if abort else None)
-
-    def __enter__(self) -> "WorkerPool":
-        return self.start()
-
-    def __exit__(self, exc_type, *exc) -> None:
-        self.close(abort=exc_type is not None)
-
-    def run(self, jobs: list[dict], on_result: Callable[[dict, dict], None]) -> None:
-        """Grade ``jobs`` on a started pool; ``on_result(job, answer)`` is called in this thread."""
-        for job in jobs:
-            self.submit(job)
-        for job, answer in self.results():
-            on_result(job, answer)

@@ -1,4 +1,9 @@
-"""Small validation helpers shared by the models. Each raises ComponentError with a clear message."""
+"""Small validation helpers shared by the components' models and the document checks.
+
+Each raises :class:`~clusterlab.errors.ComponentError` with a message that says what is wrong and how
+to fix it. The grading's findings wrap them, so a trainee meets the same rule in a lesson's form and in
+a graded document. This module imports nothing heavy: grading kernels load it cheaply.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import numbers
 import re
 from collections.abc import Mapping
 
-from .errors import ComponentError
+from clusterlab.errors import ComponentError
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
 

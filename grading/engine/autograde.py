@@ -21,15 +21,22 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from clusterlab.errors import ClusterlabError
+from clusterlab.grading.nbconfig import COURSE_ID, DEFAULT_CELL_TIMEOUT
+
+from . import sandbox_kernel
 from .isolation import namespace_prefix
-from .nbconfig import COURSE_ID, DEFAULT_CELL_TIMEOUT
 from .outcomes import Outcome, load_report, runtime_flags, save_report
 from .pool import WorkerPool
-from .workflow import scripts_on_path
+from .startup import scripts_on_path
 
-__all__ = ["autograde", "fingerprint", "DEFAULT_MEMORY_MB"]
+__all__ = ["autograde", "fingerprint", "DEFAULT_MEMORY_MB", "NotReleasedError"]
 
 DEFAULT_MEMORY_MB = 2048
+
+
+class NotReleasedError(ClusterlabError, LookupError):
+    """The assignment to grade has not been released (no gradebook entry, no ``release/`` folder)."""
 
 
 def fingerprint(folder: Path) -> str:
@@ -45,7 +52,7 @@ def _kernelspec(data_dir: Path) -> None:
     spec = data_dir / "kernels" / "python3"
     spec.mkdir(parents=True, exist_ok=True)
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "clusterlab.grading.sandbox_kernel", "-f", "{connection_file}"],
+        "argv": [sys.executable, "-m", sandbox_kernel.__name__, "-f", "{connection_file}"],
         "display_name": "Python 3 (grading sandbox)", "language": "python"}))
 
 
@@ -140,7 +147,8 @@ def autograde(root: str | Path, assignment: str, *, students=None, jobs: int | N
     root = Path(root).resolve()
     scripts_on_path()
     if not (root / "gradebook.db").is_file() or not (root / "release" / assignment).is_dir():
-        raise LookupError(f"the assignment '{assignment}' has not been released yet: run 'clusterlab grade release' first")
+        raise NotReleasedError(f"the assignment '{assignment}' has not been released yet: "
+                               "run 'clusterlab grade release' first")
     cell_timeout = cell_timeout or DEFAULT_CELL_TIMEOUT
     submission_timeout = submission_timeout or max(120, 20 * cell_timeout)
     release, db = root / "release" / assignment, root / "gradebook.db"
@@ -170,6 +178,7 @@ def autograde(root: str | Path, assignment: str, *, students=None, jobs: int | N
 
 def _grade(root: Path, assignment: str, candidates, pool, results: dict, *, scratch: Path, release: Path,
            cell_timeout: int, memory_mb: int, progress) -> None:
+    # nbgrader (prevalidate imports it too) loads here, once the workers have started loading theirs
     from nbgrader.api import Gradebook, MissingEntry
 
     from .prevalidate import prevalidate
@@ -178,7 +187,7 @@ def _grade(root: Path, assignment: str, candidates, pool, results: dict, *, scra
         try:
             gb.find_assignment(assignment)
         except MissingEntry:
-            raise LookupError(f"the assignment '{assignment}' is not in the gradebook: release it first") from None
+            raise NotReleasedError(f"the assignment '{assignment}' is not in the gradebook: release it first") from None
         for student, mark in candidates:
             verdict = prevalidate(root / "submitted" / student / assignment, release)
             outcome = Outcome(student, verdict.status if verdict.status != "ok" else "graded", verdict.reasons,
@@ -199,6 +208,7 @@ def _finish(root: Path, gb, job: dict, answer: dict, outcome: Outcome, *, cell_t
     """Take one worker's answer: copy the autograded notebooks, note the flags, merge the scores."""
     assignment, student = job["assignment"], job["student"]
     outcome.seconds = float(answer.get("seconds") or 0)
+    outcome.patches_off = sorted(name for name, ran in (answer.get("patches") or {}).items() if not ran)
     target = root / "autograded" / student / assignment
     shutil.rmtree(target, ignore_errors=True)
     if answer.get("success"):

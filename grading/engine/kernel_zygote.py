@@ -1,24 +1,32 @@
 """Fresh sandboxed kernels in a fraction of the usual start-up: fork them from a warmed-up process.
 
-``python -m clusterlab.grading.kernel_zygote`` (the *zygote*) imports ipykernel, IPython and the
-course's check modules once, then reads requests on standard input, one JSON line each:
+``python -m clusterlab.grading.engine.kernel_zygote`` (the *zygote*) imports ipykernel, IPython and
+the course's check modules once, then reads requests on standard input, one JSON line each:
 ``{"argv": [...], "env": {...}, "cwd": "..."}``. For each request it forks a child and answers
 ``{"pid": PID}``. The child starts a new session (so signalling its process group reaches it and only
 it), takes the request's environment and working folder, closes every other descriptor and runs
-:func:`clusterlab.grading.sandbox_kernel.main` with ``argv``: the limits and the guard are set in the
-child exactly as in a kernel started the usual way.
+:func:`clusterlab.grading.engine.sandbox_kernel.main` with ``argv``: the limits and the guard are set
+in the child exactly as in a kernel started the usual way.
 
 No submission's code ever runs in the zygote. Every kernel is a new process; its memory starts as a
 copy of the zygote's (modules imported, nothing executed), so nothing passes from one submission to
-the next. The zygote is killed when its worker ends, and a kernel when its zygote ends. The zygote refuses to fork if any import started a thread (forking a threaded process is
-unsafe); it then answers ``{"ready": true, "fork": false}`` and callers start kernels the usual way.
+the next. The zygote is killed when its worker ends, and a kernel when its zygote ends. The zygote
+refuses to fork if any import started a thread (forking a threaded process is unsafe); it then answers
+``{"ready": true, "fork": false}`` and callers start kernels the usual way.
 
 :class:`Zygote` is the other side: it starts a zygote and asks it for kernels (see
-:mod:`clusterlab.grading.forkkernel`, which hands them to jupyter_client).
+:mod:`clusterlab.grading.engine.forkkernel`, which hands them to jupyter_client).
+
+Forked kernels are a speed patch: ``forkkernel`` overrides private methods of jupyter_client
+(``FORKED_KERNELS``, written for jupyter_client 8.10.0). :func:`forked_kernels` says whether it
+applies here (:func:`clusterlab.patches.applies`); when it does not, or with
+``CLUSTERLAB_NO_PATCHES=1``, workers run nbgrader's stock ``Execute``, which starts every kernel as a
+new program: the same sandboxed kernel, slower to start.
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import json
 import os
@@ -26,9 +34,18 @@ import selectors
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
+import traceback
 
-__all__ = ["PRELOAD", "Zygote", "main"]
+from clusterlab.errors import ClusterlabError
+from clusterlab.patches import applies
+
+from .sandbox_kernel import main as kernel_main
+
+__all__ = ["FORKED_KERNELS", "PRELOAD", "Zygote", "ZygoteError", "forked_kernels", "main"]
+
+FORKED_KERNELS = "forked kernels"
 
 #: What a kernel imports while it starts and runs a graded document (from ``python -X importtime``).
 PRELOAD = (
@@ -37,9 +54,18 @@ PRELOAD = (
     "IPython.core.oinspect", "IPython.core.completerlib", "IPython.core.logger", "IPython.core.ultratb",
     "stack_data", "pygments.lexers.python", "pygments.formatters.terminal256", "pygments.formatters.html",
     "psutil", "tornado.platform.asyncio", "sqlite3", "pdb", "faulthandler",
-    "clusterlab.grading.sandbox", "clusterlab.grading.sandbox_kernel", "clusterlab.grading.checks",
-    "clusterlab.grading.database", "clusterlab.analysis",
+    "clusterlab.grading.engine.sandbox", "clusterlab.grading.engine.sandbox_kernel",
+    "clusterlab.grading.checks", "clusterlab.grading.database", "clusterlab.analysis",
 )
+
+
+class ZygoteError(ClusterlabError, RuntimeError):
+    """The zygote cannot give a kernel; the caller starts one the usual way."""
+
+
+def forked_kernels() -> bool:
+    """Whether ``forkkernel``'s overrides of jupyter_client's internals fit here (and speed patches are on)."""
+    return applies(FORKED_KERNELS, "jupyter_client", "8.10.0")
 
 
 def _warm() -> None:
@@ -60,8 +86,6 @@ def _threads() -> int:
 def _die_with_parent(parent: int) -> None:
     """Be killed when ``parent`` ends (Linux ``PR_SET_PDEATHSIG``); end now if it already has."""
     try:
-        import ctypes
-
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
     except (OSError, AttributeError):
         return
@@ -82,19 +106,13 @@ def _child(request: dict, zygote: int) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        import tempfile
-
         tempfile.tempdir = None  # found again from the request's TMPDIR
-        from .sandbox_kernel import main as kernel_main
-
         # the kernel ends if the zygote goes away (the option's default was read when it was imported)
         kernel_main(list(request["argv"]) + [f"--IPKernelApp.parent_handle={os.getppid()}"])
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0
     except BaseException:  # report on the error stream, as a kernel would
-        import traceback
-
         traceback.print_exc()
     finally:
         for stream in (sys.stdout, sys.stderr):
@@ -128,7 +146,7 @@ class Zygote:
     """A zygote process, started at once; :meth:`spawn` waits until it is ready."""
 
     def __init__(self, startup_timeout: float = 60):
-        self.proc = subprocess.Popen([sys.executable, "-m", "clusterlab.grading.kernel_zygote"],
+        self.proc = subprocess.Popen([sys.executable, "-m", __spec__.name],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
         self.startup_timeout, self.lock = startup_timeout, threading.Lock()
         self.ready: bool | None = None
@@ -156,7 +174,7 @@ class Zygote:
         """Fork a sandboxed kernel with ``argv`` (the kernel's arguments), ``env`` and ``cwd``."""
         with self.lock:
             if not self.usable():
-                raise RuntimeError("the kernel zygote is not available")
+                raise ZygoteError("the kernel zygote is not available")
             try:
                 self.proc.stdin.write((json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n").encode())
                 self.proc.stdin.flush()
@@ -166,7 +184,7 @@ class Zygote:
                 self.proc.kill()
                 raise
         if "pid" not in answer:
-            raise RuntimeError(answer.get("error", "the kernel zygote refused"))
+            raise ZygoteError(answer.get("error", "the kernel zygote refused"))
         return int(answer["pid"])
 
     def close(self) -> None:
@@ -201,7 +219,7 @@ def main() -> None:
         try:
             request = json.loads(line)
             if not can_fork:
-                raise RuntimeError("forking is disabled in this process")
+                raise ZygoteError("forking is disabled in this process")
             sys.stdout.flush()
             sys.stderr.flush()
             pid = os.fork()

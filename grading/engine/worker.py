@@ -1,4 +1,4 @@
-"""A grading worker: ``python -m clusterlab.grading.worker`` grades submissions one after another.
+"""A grading worker: ``python -m clusterlab.grading.engine.worker`` grades submissions one after another.
 
 The worker reads one job per line (JSON) on standard input and answers one line per job on standard
 output. A job names the ``assignment``, the ``student``, the ``cell_timeout`` and where things are:
@@ -6,13 +6,18 @@ output. A job names the ``assignment``, the ``student``, the ``cell_timeout`` an
 snapshot of the course gradebook) and ``course`` (a new private folder). The worker builds the
 private course there (source, submission, gradebook copy) and autogrades it with nbgrader. The answer
 carries ``success``, the ``grades`` and ``comments`` read from that copy's gradebook, the submission
-``timestamp``, the captured ``log`` and the ``seconds`` it took (copy included).
+``timestamp``, the captured ``log``, the ``seconds`` it took (copy included) and ``patches``.
 
 The worker imports nbgrader once and keeps it loaded, so a batch pays nbgrader's start-up once per
 worker, not once per submission. Kernels are the sandboxed kernel of
-:mod:`clusterlab.grading.sandbox_kernel` (registered as ``python3`` in the worker's private Jupyter
-data folder), forked from a warmed-up process (:mod:`clusterlab.grading.kernel_zygote`) started with
-the worker; ``CLUSTERLAB_FORK_KERNELS=0`` starts every kernel as a new program instead.
+:mod:`clusterlab.grading.engine.sandbox_kernel` (registered as ``python3`` in the worker's private
+Jupyter data folder), forked from a warmed-up process (:mod:`clusterlab.grading.engine.kernel_zygote`)
+started with the worker; ``CLUSTERLAB_FORK_KERNELS=0`` starts every kernel as a new program instead.
+
+Speed patches (:mod:`.startup`, :mod:`.tuning`, forked kernels) run only where they fit the installed
+versions and ``CLUSTERLAB_NO_PATCHES=1`` is not set; otherwise nbgrader's stock path grades, slower,
+to the same scores. ``patches`` (in the first line, ``{"ready": true, "patches": ...}``, and in every
+answer) maps each patch's name to whether it ran in this worker.
 """
 
 from __future__ import annotations
@@ -25,15 +30,21 @@ import sys
 import tempfile
 import time
 
-from .nbconfig import COURSE_ID, configure
-from .tuning import cache_schema_validation, reset_engines, share_engines
+from clusterlab.grading.nbconfig import COURSE_ID, configure
 
-__all__ = ["grade", "prepare", "main", "WARM"]
+from .isolation import loopback_up
+from .kernel_zygote import FORKED_KERNELS, Zygote, forked_kernels
+from .startup import lean_nbgrader
+from .tuning import CACHED_SCHEMA, SHARED_ENGINES, cache_schema_validation, reset_engines, share_engines
+
+__all__ = ["grade", "prepare", "main", "WARM", "PATCHES"]
 
 #: What grading imports, loaded when the worker starts (the first job would import it otherwise).
 WARM = ("nbgrader.api", "nbgrader.converters", "nbgrader.coursedir", "nbgrader.preprocessors", "nbclient",
         "jupyter_client.asynchronous", "jupyter_client.manager", "ipykernel.kernelspec", "IPython.display",
-        "psutil", "sqlalchemy.dialects.sqlite", "clusterlab.grading.forkkernel", "clusterlab.grading.feedback")
+        "psutil", "sqlalchemy.dialects.sqlite", "clusterlab.grading.feedback")
+#: Each speed patch's name and whether it ran in this worker (filled by :func:`main`).
+PATCHES: dict[str, bool] = {}
 _HOME: str | None = None  # where this worker builds each submission's course
 
 
@@ -50,15 +61,17 @@ def prepare(job: dict, course: str | None = None) -> str:
 
 
 def _config(course: str, cell_timeout):
+    # nbgrader is imported in the functions of this module, after lean_nbgrader() in main()
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute
     from traitlets.config import Config
 
-    from .forkkernel import SandboxExecute
-
     config = configure(Config(), course, cell_timeout=cell_timeout)
-    default = Autograde.class_traits()["autograde_preprocessors"].default()
-    config.Autograde.autograde_preprocessors = [SandboxExecute if p is Execute else p for p in default]
+    if PATCHES.get(FORKED_KERNELS):
+        from .forkkernel import SandboxExecute
+
+        default = Autograde.class_traits()["autograde_preprocessors"].default()
+        config.Autograde.autograde_preprocessors = [SandboxExecute if p is Execute else p for p in default]
     config.Execute.shutdown_kernel = "immediate"  # the kernel is discarded: no need to wait for it
     return config
 
@@ -99,7 +112,7 @@ def _grade(job: dict, course: str, started: float) -> dict:
     result = capture_log(app)
     answer = {"student": job["student"], "success": bool(result.get("success")),
               "log": (result.get("log") or "")[-20000:], "error": (result.get("error") or "")[-5000:],
-              "grades": [], "comments": [], "timestamp": None}
+              "grades": [], "comments": [], "timestamp": None, "patches": PATCHES}
     if answer["success"]:
         with Gradebook(coursedir.db_url, COURSE_ID) as gb:
             try:
@@ -121,26 +134,23 @@ def main() -> None:
     os.dup2(2, 1)  # anything printed by nbgrader goes to the error stream, not into the protocol
     sys.stdout = sys.stderr
     if os.environ.get("CLUSTERLAB_NETNS") == "1":
-        from .isolation import loopback_up
         loopback_up()
+    forking = forked_kernels()
     zygote = None
-    if os.environ.get("CLUSTERLAB_FORK_KERNELS", "1") == "1":
-        from .kernel_zygote import Zygote
-
+    if forking and os.environ.get("CLUSTERLAB_FORK_KERNELS", "1") == "1":
         zygote = Zygote()  # it warms up while this process imports nbgrader
-    from .startup import lean_nbgrader
-
-    lean_nbgrader()
+    PATCHES.update(lean_nbgrader())
     for name in WARM:  # load once, before the first job
         importlib.import_module(name)
-    from .forkkernel import install
+    if forking:
+        from .forkkernel import install  # imports nbgrader: after lean_nbgrader()
 
-    install(zygote)
+        install(zygote)
     if zygote is not None:
         zygote.usable()  # wait for its start-up here rather than in the first job
-    cache_schema_validation()
-    share_engines()
-    protocol.write(json.dumps({"ready": True}) + "\n")
+    PATCHES.update({FORKED_KERNELS: forking, CACHED_SCHEMA: cache_schema_validation(),
+                    SHARED_ENGINES: share_engines()})
+    protocol.write(json.dumps({"ready": True, "patches": PATCHES}) + "\n")
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -149,7 +159,7 @@ def main() -> None:
             answer = grade(job)
         except Exception as exc:  # report, never die on one submission
             answer = {"student": job.get("student"), "success": False, "error": repr(exc),
-                      "grades": [], "comments": [], "log": "", "seconds": 0}
+                      "grades": [], "comments": [], "log": "", "seconds": 0, "patches": PATCHES}
         protocol.write(json.dumps(answer) + "\n")
 
 

@@ -1,4 +1,4 @@
-"""The worker's side of :mod:`clusterlab.grading.kernel_zygote`: kernels forked instead of launched.
+"""The worker's side of :mod:`clusterlab.grading.engine.kernel_zygote`: kernels forked instead of launched.
 
 :class:`ForkProvisioner` is a ``jupyter_client`` provisioner that asks the zygote for a kernel when
 the command is the grading sandbox kernel, and launches it the usual way otherwise (or when the zygote
@@ -6,6 +6,11 @@ is unavailable). :class:`SandboxExecute` is nbgrader's ``Execute`` preprocessor 
 that uses it. Everything else (connection files, ports, interrupts on time-out, shutdown) is
 jupyter_client's own: the provisioner only replaces ``Popen`` by a fork, and signals go to the
 kernel's process group, as they do for a launched kernel.
+
+This is a speed patch on jupyter_client's internals (a provisioner's ``process`` that is not a
+``Popen``, ``AsyncKernelManager._async_pre_start_kernel``, the client's ``_async_is_alive`` and
+``_handle_kernel_info_reply``), written for jupyter_client 8.10.0: workers use it only when
+:func:`clusterlab.grading.engine.kernel_zygote.forked_kernels` says it fits (see there).
 """
 
 from __future__ import annotations
@@ -25,11 +30,12 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from nbgrader.preprocessors import Execute
 
+from . import sandbox_kernel
 from .kernel_zygote import Zygote
 
 __all__ = ["ForkedKernel", "ForkProvisioner", "ForkKernelManager", "QuickStartClient", "SandboxExecute", "install"]
 
-KERNEL_MODULE = "clusterlab.grading.sandbox_kernel"
+KERNEL_MODULE = sandbox_kernel.__name__
 _CURRENT: Zygote | None = None
 
 

@@ -10,7 +10,7 @@ refuses, with a :class:`SandboxViolation`, to:
 - walk the interpreter's objects (``gc.get_objects``), which could reach the guard itself.
 
 The guard is a second line of defence: where available, the autograder also runs each grading worker
-in its own network namespace (see :mod:`clusterlab.grading.isolation`).
+in its own network namespace (see :mod:`clusterlab.grading.engine.isolation`).
 """
 
 from __future__ import annotations

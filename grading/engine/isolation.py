@@ -4,7 +4,7 @@ On Linux, as root (or where unprivileged namespaces are allowed), ``unshare`` st
 own network namespace, holding only a loopback interface: nothing the worker or its kernels start can
 reach another machine or a service of this one. The worker is also the first process of its own
 process namespace, so ending it ends every process a submission started. Where ``unshare`` is missing or
-refused, workers run without it and rely on the kernel guard of :mod:`clusterlab.grading.sandbox`.
+refused, workers run without it and rely on the kernel guard of :mod:`clusterlab.grading.engine.sandbox`.
 """
 
 from __future__ import annotations

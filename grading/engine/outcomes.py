@@ -3,6 +3,10 @@
 Statuses: ``graded`` (all in order), ``flagged`` (graded, with notes to read), ``rejected`` (not graded,
 see the reasons), ``failed`` (grading did not finish: time limit or a crash). Rejected and failed
 submissions score zero until the trainee resubmits or the instructor grades them by hand.
+
+``patches_off`` names the speed patches that did not run in the worker that graded a submission
+(``CLUSTERLAB_NO_PATCHES=1``, or a package at another version than a patch was written for): nbgrader's
+stock code graded it, slower, to the same scores. It is kept in the JSON report only.
 """
 
 from __future__ import annotations
@@ -13,20 +17,23 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import nbformat
+
 from .sandbox import MARK
 
-__all__ = ["Outcome", "load_report", "save_report", "runtime_flags"]
+__all__ = ["Outcome", "report_paths", "load_report", "save_report", "runtime_flags"]
 
 
 @dataclass
 class Outcome:
     student: str
-    status: str
-    reasons: list[str] = field(default_factory=list)
+    status: str  #: graded, flagged, rejected or failed
+    reasons: list[str] = field(default_factory=list)  #: why it was flagged, rejected or failed
     score: float = 0.0
     max_score: float = 0.0
-    seconds: float = 0.0
-    fingerprint: str = ""
+    seconds: float = 0.0  #: the worker's time for it, course copy included
+    fingerprint: str = ""  #: digest of the submitted files (unchanged submissions are not graded again)
+    patches_off: list[str] = field(default_factory=list)  #: speed patches that did not run for it
 
 
 def report_paths(root: Path, assignment: str) -> tuple[Path, Path]:
@@ -66,8 +73,6 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 def runtime_flags(folder: Path, *, cell_timeout: int, memory_mb: int) -> list[str]:
     """Reasons to look at a graded submission, read from the errors in its autograded notebooks."""
-    import nbformat
-
     reasons: list[str] = []
     for path in sorted(Path(folder).glob("*.ipynb")):
         try:
