@@ -55,8 +55,10 @@ def _non_negative(text: str) -> int:
 
 
 def _dashboards(args) -> int:
+    from clusterlab.patches import PatchError
+
     from . import CaseFileError
-    from .dashboards import ServerOptions, port_is_free, serve
+    from .public.dashboards import ServerOptions, port_is_free, serve
 
     base_url = "/" + args.base_url.strip("/") + "/" if args.base_url.strip("/") else "/"
     options = ServerOptions(
@@ -72,6 +74,8 @@ def _dashboards(args) -> int:
         return serve(options)
     except CaseFileError as exc:
         raise _command_error(f"a case file is broken, so the dashboards were not started:\n{exc}") from None
+    except PatchError as exc:
+        raise _command_error(str(exc)) from None
     except FileNotFoundError as exc:
         raise _command_error(str(exc)) from None
     except SystemExit as exc:  # Voila exits when it cannot listen

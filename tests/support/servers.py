@@ -100,7 +100,7 @@ def start_voila(target: Path, log: Path, extra: list[str] | None = None) -> Serv
 _SERVE_EXTRA = (
     "import json, sys\n"
     "from pathlib import Path\n"
-    "from clusterlab.casestudies.dashboards import ServerOptions, serve\n"
+    "from clusterlab.casestudies.public.dashboards import ServerOptions, serve\n"
     "opts, extra = json.loads(sys.argv[1]), json.loads(sys.argv[2])\n"
     "sys.exit(serve(ServerOptions(**opts), extra={k: Path(v) for k, v in extra.items()}))\n"
 )

@@ -1,13 +1,13 @@
-"""The HTML pieces of the case stories: page style, escaping, figure cards, tables, sources.
+"""The HTML pieces of the case stories: page style, figure cards, tables, sources.
 
-Used by :mod:`clusterlab.casestudies.story`.
+Used by :mod:`clusterlab.casestudies.public.story`.
 """
 
 from __future__ import annotations
 
-import html
-
 from IPython.display import HTML
+
+from clusterlab.widgets._view import esc
 
 REBUILT = "Reconstructed for teaching"
 
@@ -31,7 +31,6 @@ STYLE = """<style>
 .cl-badge{display:inline-block;margin-top:4px;font-size:.75em;font-weight:600;color:#7a4f00;
  background:#ffe9a8;border-radius:3px;padding:1px 6px;cursor:help}
 .cl-box{border:1px dashed #90a4ae;border-radius:6px;padding:8px 12px;margin:6px 0;background:#fafafa}
-.cl-pending{font-weight:600;color:#455a64}
 .cl-page table.cl-table{border-collapse:collapse;margin:6px 0;font-size:.92em}
 .cl-page table.cl-table th,.cl-page table.cl-table td{border-bottom:1px solid #e0e6eb;padding:4px 8px;
  text-align:left;vertical-align:top}
@@ -46,11 +45,6 @@ STYLE = """<style>
 .cl-go{margin-top:8px;font-weight:600;color:#1565c0}
 .cl-grid3{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:14px}
 </style>"""
-
-
-def esc(value) -> str:
-    """Text made safe to place inside HTML (attributes included)."""
-    return html.escape(str(value))
 
 
 def page(body: str) -> HTML:
@@ -136,15 +130,3 @@ def table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset(
         + "</tr>" for row in rows)
     return f'<table class="cl-table"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
 
-
-class Placeholder:
-    """A marked place for a chart whose component is not available yet, with the data as a table."""
-
-    def __init__(self, title: str, expected: str, body: str = ""):
-        self.title, self.expected, self.body = title, expected, body
-
-    def _repr_html_(self) -> str:
-        return (f'<div class="cl-page">{STYLE}<div class="cl-box clusterlab-placeholder" '
-                f'data-component="{esc(self.expected)}"><div class="cl-pending">{esc(self.title)}: '
-                'interactive chart in preparation. The figures in the meantime:</div>'
-                f'{self.body}</div></div>')

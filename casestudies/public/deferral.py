@@ -1,6 +1,6 @@
 """Sections of a dashboard built once the page shows them, after its first chart is drawn.
 
-Used by :mod:`clusterlab.casestudies.story`.
+Used by :mod:`clusterlab.casestudies.public.story`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 # Rebuild plotly-core.min.js, the smaller plotly.js the public dashboards load (about 1.1 MB instead
 # of the 4.9 MB of plotly's full FigureWidget script). Needs Node.js and npm; run it when the
 # shared components start to use another trace type (add it to plotly-core.entry.js and to
-# TRACE_TYPES in casestudies/story.py), or to move to another plotly.js version.
+# TRACE_TYPES in casestudies/public/charts.py), or to move to another plotly.js version.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"

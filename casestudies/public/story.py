@@ -12,54 +12,52 @@ at the end of the page, with the full citation on hover); anything with ``basis:
 is labelled as reconstructed for teaching; a problem shows as a short message, never a traceback.
 
 Each chart is ``View(Model.from_case(case), read_only=True)`` for the component named in
-:data:`COMPONENTS`. Should a component be missing or refuse a case's data, the section shows the
-same figures as a table instead, clearly marked, so that the page still tells the story.
+:data:`COMPONENTS`. Should a component refuse a case's data, the section shows the same figures as
+a table instead, clearly marked, so that the page still tells the story.
 """
 
 from __future__ import annotations
 
-import importlib
-
 from IPython.display import HTML
 
 from clusterlab import vocabulary
+from clusterlab.casestudies import CaseFileError, load_case
+from clusterlab.patches import skip_slow_optional_imports
 
-from ._imports import skip_notebook_only_imports, skip_slow_optional_imports
+from .environment import skip_notebook_only_imports
 
 skip_slow_optional_imports()  # before anything imports plotly
 skip_notebook_only_imports()
 
-from .charts import prepare_charts, sync_figures  # noqa: E402 - after the imports above are marked
+# The shared components, and what draws with plotly, after the imports above are marked.
+from clusterlab.widgets._sourcing import short  # noqa: E402
+from clusterlab.widgets._view import esc  # noqa: E402
+from clusterlab.widgets.comparison import BeforeAfter, BeforeAfterView  # noqa: E402
+from clusterlab.widgets.diamond import DiamondComparison, DiamondView  # noqa: E402
+from clusterlab.widgets.errors import ComponentError  # noqa: E402
+from clusterlab.widgets.five_forces import FiveForces, FiveForcesView  # noqa: E402
+from clusterlab.widgets.segmentation import SegmentationMatrix, SegmentationView  # noqa: E402
+from clusterlab.widgets.timeline import Timeline, TimelineView  # noqa: E402
+from clusterlab.widgets.value_chain import ValueChainBenchmark, ValueChainView  # noqa: E402
+
+from .charts import prepare_charts, served_plotly_bundle, sync_figures  # noqa: E402
 from .deferral import Gate, deferred  # noqa: E402
-from .markup import Placeholder, References, esc, figure_card, message, page, rebuilt_badge, table  # noqa: E402
+from .markup import References, figure_card, message, page, rebuilt_badge, table  # noqa: E402
 
 CASES = ("igualada", "prato", "huddersfield")
 
-#: Section -> (module in clusterlab.widgets, view class, model class with ``from_case(case)``).
-COMPONENTS: dict[str, tuple[str, str, str]] = {
-    "timeline": ("timeline", "TimelineView", "Timeline"),
-    "segments": ("segmentation", "SegmentationView", "SegmentationMatrix"),
-    "five_forces": ("five_forces", "FiveForcesView", "FiveForces"),
-    "value_chain": ("value_chain", "ValueChainView", "ValueChainBenchmark"),
-    "diamond": ("diamond", "DiamondView", "DiamondComparison"),
-    "before_after": ("comparison", "BeforeAfterView", "BeforeAfter"),
+#: Section -> (view class, model class with ``from_case(case)``), from :mod:`clusterlab.widgets`.
+COMPONENTS: dict[str, tuple[type, type]] = {
+    "timeline": (TimelineView, Timeline),
+    "segments": (SegmentationView, SegmentationMatrix),
+    "five_forces": (FiveForcesView, FiveForces),
+    "value_chain": (ValueChainView, ValueChainBenchmark),
+    "diamond": (DiamondView, DiamondComparison),
+    "before_after": (BeforeAfterView, BeforeAfter),
 }
 
 FORCE_NAMES = vocabulary.FORCES
 CORNER_NAMES = vocabulary.DIAMOND_FACTORS
-
-def find_component(section: str):
-    """``(view class, model class)`` of a section's component, or ``None`` while it does not exist."""
-    module, view_name, model_name = COMPONENTS[section]
-    for name in (f"clusterlab.widgets.{module}", "clusterlab.widgets"):
-        try:
-            mod = importlib.import_module(name)
-        except ImportError:
-            continue
-        view, model = getattr(mod, view_name, None), getattr(mod, model_name, None)
-        if view is not None and model is not None and hasattr(model, "from_case"):
-            return view, model
-    return None
 
 
 def nav(current: str | None = None) -> str:
@@ -77,8 +75,6 @@ class CaseStory:
     """
 
     def __init__(self, name: str, defer: bool = True):
-        from . import CaseFileError, load_case
-
         self.name = name
         self.defer = defer
         self.gate = Gate()
@@ -158,22 +154,18 @@ class CaseStory:
         return deferred(lambda: self._component(section, title, fallback), title, self.gate)
 
     def _component(self, section: str, title: str, fallback):
-        """The read-only component of ``section``, or a marked placeholder showing ``fallback()``."""
+        """The read-only component of ``section``; if it refuses the case, ``fallback()`` as a table."""
         if self.case is None:
             return message(self.problem)
-        found = find_component(section)
-        if found is None:
-            # PLACEHOLDER: wired automatically once clusterlab.widgets provides the view and the model
-            # named in COMPONENTS[section], as View(Model.from_case(case), read_only=True).
-            return Placeholder(title, COMPONENTS[section][1], fallback())
-        view, model = found
+        view, model = COMPONENTS[section]
         prepare_charts()
         try:
-            shown = view(model.from_case(self.case), read_only=True)
+            with served_plotly_bundle():
+                shown = view(model.from_case(self.case), read_only=True)
             sync_figures(getattr(shown, "widget", None))
             return shown
         except Exception as exc:  # a component refusing the data must not break the page
-            why = str(exc) if type(exc).__name__ == "ComponentError" else "an unexpected problem"
+            why = str(exc) if isinstance(exc, ComponentError) else "an unexpected problem"
             return page(f'<div class="cl-box">{esc(title)} cannot be drawn for this case ({esc(why)}). '
                         f"The figures:</div>{fallback()}")
 
@@ -250,8 +242,6 @@ class CaseStory:
 # ----------------------------------------------------------------------------------- landing
 def landing(figures: int = 2) -> HTML:
     """The public landing page: one card per case, each linking to its dashboard."""
-    from . import CaseFileError, load_case
-
     cards = []
     for name in CASES:
         try:
@@ -274,8 +264,8 @@ def landing(figures: int = 2) -> HTML:
 
 
 def _first_sentences(text: str, limit: int = 240) -> str:
+    """``text`` cut after its last full sentence within ``limit`` characters (or cut short)."""
     if len(text) <= limit:
         return text
-    cut = text[:limit]
-    end = cut.rfind(". ")
-    return cut[: end + 1] if end > 80 else cut.rstrip() + "…"
+    end = text[:limit].rfind(". ")
+    return text[: end + 1] if end > 80 else short(text, limit)

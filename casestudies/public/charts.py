@@ -1,12 +1,17 @@
 """How the dashboards' charts are made ready: a light plotly template, and plotly's script from the server.
 
-Used by :mod:`clusterlab.casestudies.story`; see ``chart_assets`` for the served script.
+Used by :mod:`clusterlab.casestudies.public.story`; see :mod:`.chart_assets` for the served script.
 """
 
 from __future__ import annotations
 
-from ._imports import serving_public_dashboards
+from contextlib import contextmanager
+
+from clusterlab.patches import applies
+
+from .chart_assets import version
 from .deferral import walk
+from .environment import serving_public_dashboards
 
 
 def sync_figures(widget) -> None:
@@ -31,6 +36,11 @@ const url = new URL(base + "clusterlab/{version}/figure-view.js", window.locatio
 const mod = await import(url);
 export default mod.default;
 """
+
+#: The patch that points the dashboards' charts at the served script, and the versions it reads:
+#: plotly's ``BaseFigureWidget._esm`` and anywidget, which copies it into each new widget's state.
+SERVED_BUNDLE_PATCH = "dashboard charts load plotly from the server"
+SERVED_BUNDLE_WRITTEN_FOR = (("plotly", "7.1.0"), ("anywidget", "0.11.0"))
 
 
 #: The trace types the shared components draw (see :func:`use_light_chart_template`); the public
@@ -58,27 +68,47 @@ def use_light_chart_template() -> None:
 
 
 def prepare_charts() -> None:
-    """Once per kernel, before the first chart: the light template, and plotly from the server."""
+    """Once per kernel, before the first chart: the light template."""
     global _PREPARED
     if not _PREPARED:
         use_light_chart_template()
-        use_served_plotly_bundle()
         _PREPARED = True
 
 
 _PREPARED = False
 
 
-def use_served_plotly_bundle() -> bool:
-    """Under ``clusterlab dashboards``, make new FigureWidgets load plotly from the server.
+def served_bundle_patch_applies() -> bool:
+    """Whether the served-script patch fits here: the plotly and anywidget it was written for, and
+    the patches not switched off (``CLUSTERLAB_NO_PATCHES=1``). Else a warning, and plotly's own script."""
+    return all(applies(SERVED_BUNDLE_PATCH, package, wanted, speed=True)
+               for package, wanted in SERVED_BUNDLE_WRITTEN_FOR)
 
-    Does nothing elsewhere (JupyterLab, nbval), where the charts keep plotly's own script.
+
+def served_bundle_applies() -> bool:
+    """Whether the dashboards' charts load plotly from the server: under ``clusterlab dashboards``,
+    when :func:`served_bundle_patch_applies`."""
+    return serving_public_dashboards() and served_bundle_patch_applies()
+
+
+@contextmanager
+def served_plotly_bundle():
+    """While the dashboards build their own charts, new FigureWidgets load plotly from the server.
+
+    anywidget copies ``BaseFigureWidget._esm`` into a widget's state when the widget is created, so
+    the class attribute is set for the time of the ``with`` block and restored after it: a chart
+    made anywhere else in the kernel keeps plotly's own script. Elsewhere than under ``clusterlab
+    dashboards`` (JupyterLab, nbval), or when :func:`served_bundle_applies` says no, nothing changes.
+    Yields whether the served script is in use.
     """
-    if not serving_public_dashboards():
-        return False
+    if not served_bundle_applies():
+        yield False
+        return
     from plotly.basewidget import BaseFigureWidget
 
-    from .chart_assets import version
-
+    stock = BaseFigureWidget.__dict__["_esm"]
     BaseFigureWidget._esm = SERVED_PLOTLY_ESM.replace("{version}", version())
-    return True
+    try:
+        yield True
+    finally:
+        BaseFigureWidget._esm = stock

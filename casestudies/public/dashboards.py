@@ -2,7 +2,7 @@
 
 ``clusterlab dashboards`` calls :func:`serve`. It copies the dashboard notebooks, and nothing else,
 into a fresh folder outside the repository (:func:`stage`), then runs
-:class:`~clusterlab.casestudies.public_server.PublicVoila` on that folder with the configuration
+:class:`~clusterlab.casestudies.public.server.PublicVoila` on that folder with the configuration
 built by :func:`voila_config`:
 
 * only the landing page (``/``) and one page per case (``/igualada``, ``/prato``,
@@ -25,12 +25,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from clusterlab.casestudies import CASES_DIR, load_case
+from clusterlab.patches import applies, skip_slow_optional_imports
+
 from . import chart_assets
-from ._imports import PUBLIC_ENV  # set in the server's environment, hence its kernels'
+from .charts import served_bundle_patch_applies
+from .environment import PUBLIC_ENV  # set in the server's environment, hence its kernels'
 
-CASES_DIR = Path(__file__).resolve().parent
-
-#: Address -> (notebook in this package, page title). The empty address is the landing page.
+#: Address -> (notebook under casestudies/, page title). The empty address is the landing page.
 DASHBOARDS: dict[str, tuple[str, str]] = {
     "": ("index.ipynb", "Three industrial clusters"),
     "igualada": ("igualada/dashboard.ipynb", "Igualada leather cluster"),
@@ -41,15 +43,25 @@ DASHBOARDS: dict[str, tuple[str, str]] = {
 TEMPLATE = "clusterlab"
 
 
-#: Voila's "lab" template, without the two Font Awesome stylesheets it fetches from a CDN (the
-#: page's own bundle already carries Font Awesome 5, so icons still show) and without the
-#: mermaid loader (which would fetch mermaid from a CDN when a diagram is present).
+#: Voila's "lab" template asks a CDN for two Font Awesome stylesheets (the page's own bundle already
+#: carries Font Awesome 5, so icons show without them). The staged template removes these exact
+#: links from the block that Voila 0.5.13 writes them in; the tests check that they are still there.
+CDN_LINKS = (
+    '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/all.min.css" type="text/css" />',
+    '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/v4-shims.min.css" type="text/css" />',
+)
+CDN_LINKS_PATCH = ("page without CDN font links", "voila", "0.5.13")
+
+#: nbconvert's "lab" template loads mermaid from a CDN when a diagram is present, in this block.
+MERMAID_BLOCK = "html_head_js_mermaidjs"
+MERMAID_PATCH = ("page without the mermaid loader", "nbconvert", "7.17.2")
+
+#: The page template: Voila's "lab" template, with links between the dashboards kept in the same
+#: tab, a centred layout, and the chart script fetched early on pages with charts.
 _INDEX_TEMPLATE = """\
 {%- extends 'voila/templates/lab/index.html.j2' -%}
 {%- block notebook_css -%}
-{{ super()
-   | replace('<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/all.min.css" type="text/css" />', '')
-   | replace('<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/v4-shims.min.css" type="text/css" />', '') }}
+@NOTEBOOK_CSS@
 <script>
   // Links between the dashboards open in the same tab (the page's renderer opens every link in a
   // new one, which would leave a kernel behind per tab).
@@ -71,9 +83,23 @@ _INDEX_TEMPLATE = """\
 </script>
 {%- endif %}
 {%- endblock notebook_css -%}
-{%- block html_head_js_mermaidjs -%}
-{%- endblock html_head_js_mermaidjs -%}
-"""
+@MERMAID@"""
+
+
+def page_template() -> str:
+    """The staged page template, with each CDN removal that fits the installed Voila and nbconvert.
+
+    On other versions the removal is left out with a warning (the page then names the CDN; its
+    Content-Security-Policy still keeps the browser from fetching anything there).
+    """
+    css = "{{ super() }}"
+    if applies(*CDN_LINKS_PATCH, speed=False):
+        css = "{{ super()\n" + "".join(f"   | replace({link!r}, '')\n" for link in CDN_LINKS) + "}}"
+    mermaid = ""
+    if applies(*MERMAID_PATCH, speed=False):
+        mermaid = f"{{%- block {MERMAID_BLOCK} -%}}\n{{%- endblock {MERMAID_BLOCK} -%}}\n"
+    return (_INDEX_TEMPLATE.replace("@NOTEBOOK_CSS@", css).replace("@MERMAID@", mermaid)
+            .replace("@CHART_VERSION@", chart_assets.version()))
 
 
 @dataclass
@@ -105,8 +131,6 @@ def check_cases() -> None:
 
     Raises :class:`~clusterlab.casestudies.CaseFileError` (file, field and reason).
     """
-    from . import load_case
-
     for address in DASHBOARDS:
         if address:
             load_case(address)
@@ -141,6 +165,7 @@ def stage(dest: Path | None = None, extra: dict[str, Path] | None = None) -> Sta
     site.mkdir(parents=True, exist_ok=True)
     served: dict[str, str] = {}
     missing = []
+    preload = served_bundle_patch_applies()  # the kernels load the chart script from the server
     wanted = {address: (CASES_DIR / rel, title) for address, (rel, title) in DASHBOARDS.items()}
     for address, path in (extra or {}).items():
         if not address.isidentifier() or address in wanted:
@@ -151,7 +176,7 @@ def stage(dest: Path | None = None, extra: dict[str, Path] | None = None) -> Sta
             missing.append(str(src))
             continue
         name = f"{address or 'index'}.ipynb"
-        charts = address in DASHBOARDS and address != ""
+        charts = address in DASHBOARDS and address != "" and preload
         (site / name).write_text(_clean_notebook(src, title, charts), encoding="utf-8")
         served[address] = name
     if missing:
@@ -159,8 +184,7 @@ def stage(dest: Path | None = None, extra: dict[str, Path] | None = None) -> Sta
     template = data / "voila" / "templates" / TEMPLATE
     template.mkdir(parents=True, exist_ok=True)
     (template / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
-    (template / "index.html.j2").write_text(
-        _INDEX_TEMPLATE.replace("@CHART_VERSION@", chart_assets.version()), encoding="utf-8")
+    (template / "index.html.j2").write_text(page_template(), encoding="utf-8")
     (root / "runtime").mkdir(exist_ok=True)
     return Staged(root=root, site=site, data=data, dashboards=served)
 
@@ -169,7 +193,7 @@ def voila_config(options: ServerOptions, staged: Staged):
     """The traitlets configuration of the public server."""
     from traitlets.config import Config
 
-    from .public_server import PublicKernelConnection
+    from .kernel_messages import PublicKernelConnection
 
     c = Config()
     c.Voila.ip = options.host
@@ -220,15 +244,14 @@ def port_is_free(host: str, port: int) -> bool:
 
 def serve(options: ServerOptions, extra: dict[str, Path] | None = None) -> int:
     """Stage the dashboards and serve them until interrupted. Returns the exit code."""
-    from ._imports import skip_slow_optional_imports
-
     skip_slow_optional_imports()  # the server starts seconds faster
-    from .public_server import PublicVoila
+    from .server import PublicVoila, check_safety_patches
 
+    check_safety_patches()  # before anything is staged: PatchError on other Voila/jupyter_server versions
     check_cases()
     staged = stage(extra=extra)
     # The kernels inherit the server's environment: this tells the dashboards to draw their charts
-    # with the plotly bundle the server serves, and to skip notebook-only imports (see _imports).
+    # with the plotly bundle the server serves, and to skip notebook-only imports (see .environment).
     os.environ[PUBLIC_ENV] = "1"
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(staged.data), os.environ.get("JUPYTER_PATH", "")) if p

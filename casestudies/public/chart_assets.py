@@ -15,7 +15,6 @@ from pathlib import Path
 
 STATIC = Path(__file__).resolve().parent / "static"
 FILES = ("figure-view.js", "plotly-core.min.js")
-ENTRY = FILES[0]
 
 
 @functools.lru_cache(maxsize=1)
