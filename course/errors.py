@@ -7,8 +7,8 @@ data, ``PermissionError`` for a refused action ...), so older code that catches 
 Messages are written for the person who can fix the problem: what is wrong, where, and what to do.
 
 The families:
-- ``ComponentError`` (components and lessons; defined here, exported by ``clusterlab.widgets``), with ``SavedWorkError``, ``SyllabusError``,
-  ``ExerciseFileError`` and ``MyClusterSpecError``;
+- ``ComponentError`` (components and lessons; defined here, exported by ``clusterlab.widgets``),
+  with ``SavedWorkError``, ``SyllabusError``, ``ExerciseFileError`` and ``MyClusterSpecError``;
 - ``CaseFileError`` and ``CaseRuleError`` (case data), with ``UnknownCaseError`` and the reference
   figures' errors;
 - ``AnalysisError`` (the cluster-mapping analysis);

@@ -16,21 +16,8 @@ import plotly.graph_objects as go
 from clusterlab import validation as chk
 from clusterlab import vocabulary
 
-from ._sourcing import (
-    IDEAL,
-    PROVENANCE_FIELDS,
-    TODAY,
-    Provenance,
-    basis_box,
-    case_place,
-    pick,
-    radar_data,
-    radar_layout,
-    radar_trace,
-    reading,
-    sources_line,
-    wrap,
-)
+from ._sourcing import (IDEAL, PROVENANCE_FIELDS, TODAY, Provenance, basis_box, case_place, pick, radar_data,
+                        radar_layout, radar_trace, reading, sources_line, wrap)
 from ._view import ComponentView, esc, note
 from .errors import ComponentError
 

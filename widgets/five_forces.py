@@ -19,25 +19,8 @@ import plotly.graph_objects as go
 from clusterlab import validation as chk
 from clusterlab import vocabulary
 
-from ._sourcing import (
-    COMPARE,
-    IDEAL,
-    PROVENANCE_FIELDS,
-    Provenance,
-    basis_box,
-    case_list,
-    case_place,
-    find,
-    pick,
-    radar_data,
-    radar_layout,
-    radar_trace,
-    reading,
-    slug,
-    sources_line,
-    unique_ids,
-    wrap,
-)
+from ._sourcing import (COMPARE, IDEAL, PROVENANCE_FIELDS, Provenance, basis_box, case_list, case_place, find, pick,
+                        radar_data, radar_layout, radar_trace, reading, slug, sources_line, unique_ids, wrap)
 from ._view import ComponentView, esc, note
 from .errors import ComponentError
 

@@ -16,24 +16,8 @@ import plotly.graph_objects as go
 
 from clusterlab import validation as chk
 
-from ._sourcing import (
-    IDEAL,
-    PALE,
-    PROVENANCE_FIELDS,
-    TODAY,
-    Provenance,
-    basis_box,
-    case_list,
-    case_place,
-    find,
-    pick,
-    reading,
-    short,
-    slug,
-    sources_line,
-    unique_ids,
-    wrap,
-)
+from ._sourcing import (IDEAL, PALE, PROVENANCE_FIELDS, TODAY, Provenance, basis_box, case_list, case_place, find, pick,
+                        reading, short, slug, sources_line, unique_ids, wrap)
 from ._view import ComponentView, esc, note
 from .errors import ComponentError
 from .five_forces import FiveForces

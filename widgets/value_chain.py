@@ -16,22 +16,8 @@ import plotly.graph_objects as go
 from clusterlab import validation as chk
 from clusterlab import vocabulary
 
-from ._sourcing import (
-    IDEAL,
-    TODAY,
-    Provenance,
-    basis_box,
-    case_place,
-    find,
-    hatch,
-    pick,
-    reading,
-    short,
-    slug,
-    sources_line,
-    unique_ids,
-    wrap,
-)
+from ._sourcing import (IDEAL, TODAY, Provenance, basis_box, case_place, find, hatch, pick, reading, short, slug,
+                        sources_line, unique_ids, wrap)
 from ._view import NOT_MET, ComponentView, esc, note
 from .errors import ComponentError
 

@@ -10,20 +10,8 @@ from pydantic import BaseModel, Field, model_validator
 
 from .base import DIAMOND_CORNERS, FORCES, CaseRuleError, Id, Source, StrictModel, Text
 from .facts import Actor, KeyFigure, Profile, Service, TimelineEvent, Trend
-from .strategy import (
-    ActionPlan,
-    Diamond,
-    DiamondFactor,
-    FiveForces,
-    ForceAssessment,
-    KeySuccessFactor,
-    Observation,
-    Outcome,
-    PurchasingCriterion,
-    Segment,
-    StrategicOption,
-    ValueChain,
-)
+from .strategy import (ActionPlan, Diamond, DiamondFactor, FiveForces, ForceAssessment, KeySuccessFactor, Observation,
+                       Outcome, PurchasingCriterion, Segment, StrategicOption, ValueChain)
 
 
 @dataclass(frozen=True)
