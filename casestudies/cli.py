@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from clusterlab.errors import CommandError
+
 
 def _command_error(message: str) -> Exception:
-    from clusterlab.cli import CommandError
-
     return CommandError(message)
 
 
