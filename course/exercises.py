@@ -44,6 +44,7 @@ import yaml
 
 from clusterlab.widgets.concept_check import ConceptCheck, ConceptCheckView, Matching, MultipleChoice
 from clusterlab.errors import ComponentError
+from clusterlab.widgets._view import error_widget
 from clusterlab.widgets.storage import WorkStore
 
 from .syllabus import modules_dir, syllabus
@@ -243,20 +244,12 @@ def exercise(exercise_id: str):
     try:
         item = find_exercise(exercise_id)
     except ComponentError as exc:
-        return _message(str(exc))
+        return error_widget(str(exc))
     try:
         seed = trainee_seed()
     except ComponentError:
         seed = None  # the work folder cannot be used; the view says so when it tries to save
     return ExerciseView(item, order_seed=seed)
-
-
-def _message(text: str):
-    from clusterlab.widgets._view import ErrorBox
-
-    box = ErrorBox()
-    box.show(text)
-    return box.widget
 
 
 def all_orders(seed: str | None = None) -> dict[str, list]:

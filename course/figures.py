@@ -11,13 +11,6 @@ import html
 from IPython.display import HTML
 
 
-def _basis(figure) -> str:
-    if figure.basis == "reconstructed":
-        return "reconstructed by the course"
-    return "published" if not figure.reconstructed_fields else \
-        f"published ({', '.join(figure.reconstructed_fields)} inferred by the course)"
-
-
 def ratio_table(rows, *, ratio: str = "share", percent: bool = True, digits: int = 1) -> HTML:
     """A table of ratios between sourced figures, each row ``(label, numerator, denominator)``.
 
@@ -33,7 +26,7 @@ def ratio_table(rows, *, ratio: str = "share", percent: bool = True, digits: int
         used.setdefault(id(bottom), bottom)
         lines.append(f"<tr><td><b>{e(label)}</b></td><td>{e(top.display())}</td><td>{e(bottom.display())}</td>"
                      f"<td><b>{e(shown)}</b></td></tr>")
-    cited = "".join(f"<li>{e(f.label)}: {e(f.display())}; {e(_basis(f))}; source: {e(str(f.source))}</li>"
+    cited = "".join(f"<li>{e(f.label)}: {e(f.display())}; {e(f.basis_text)}; source: {e(str(f.source))}</li>"
                     for f in used.values())
     return HTML("<table class='clusterlab-ratios'><thead><tr><th></th><th>figure</th><th>compared with</th>"
                 f"<th>{e(ratio)}</th></tr></thead><tbody>{''.join(lines)}</tbody></table>"
@@ -56,7 +49,7 @@ def budget_mix(private, public) -> HTML:
     rows = [f"<tr><td>{e(f.label)}</td><td>private</td><td>{e(f.display())}</td></tr>" for f in private]
     rows += [f"<tr><td>{e(f.label)}</td><td>public</td><td>{e(f.display())}</td></tr>" for f in public]
     rows.append(f"<tr><td>The rest (other public money)</td><td>public</td><td>about {rest:g} %</td></tr>")
-    cited = "".join(f"<li>{e(f.label)}: {e(f.display())}; {e(_basis(f))}"
+    cited = "".join(f"<li>{e(f.label)}: {e(f.display())}; {e(f.basis_text)}"
                     + (f" ({e(f.note)})" if f.note else "") + f"; source: {e(str(f.source))}</li>"
                     for f in (*private, *public))
     return HTML("<table class='clusterlab-budget'><thead><tr><th>part of the budget</th><th>kind</th>"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from clusterlab.widgets._view import ErrorBox, esc
+from clusterlab.widgets._view import error_widget, esc
 from clusterlab.errors import ComponentError
 from clusterlab.widgets.storage import work_dir
 
@@ -29,9 +29,7 @@ def start(lesson_id: str) -> w.Widget:
         record_visit(lesson_id)
         folder = work_dir()
     except ComponentError as exc:
-        box = ErrorBox()
-        box.show(str(exc))
-        return box.widget
+        return error_widget(str(exc))
     return w.HTML(f"<p style='color:#455a64;margin:2px 0'>Ready. Your answers are saved in "
                   f"<code>{esc(folder)}</code>.</p>")
 

@@ -203,7 +203,9 @@ def load_record(store: WorkStore | None = None) -> dict:
     saved = store.load() or {}
     specs = field_specs()
     fields = {}
-    for fid, value in (saved.get("fields") or {}).items():
+    given = saved.get("fields")
+    updated = saved.get("updated")
+    for fid, value in (given if isinstance(given, dict) else {}).items():
         if fid in specs:
             try:
                 cleaned = specs[fid].clean(value)
@@ -211,7 +213,7 @@ def load_record(store: WorkStore | None = None) -> dict:
                 continue
             if cleaned is not None:
                 fields[fid] = cleaned
-    return {"fields": fields, "updated": dict(saved.get("updated") or {})}
+    return {"fields": fields, "updated": dict(updated) if isinstance(updated, dict) else {}}
 
 
 def save_fields(values: dict, store: WorkStore | None = None) -> dict:

@@ -63,7 +63,8 @@ def _load(key: str) -> dict:
 
 def progress() -> list[LessonProgress]:
     """The progress of every lesson of the modules that are ready, in course order."""
-    visits = _load(VISITS_KEY).get("lessons") or {}
+    visits = _load(VISITS_KEY).get("lessons")
+    visits = visits if isinstance(visits, dict) else {}
     try:
         record = my_cluster.load_record()
     except ComponentError:

@@ -76,6 +76,13 @@ class ErrorBox:
         self.widget.layout.display = "none"
 
 
+def error_widget(message: str) -> w.HTML:
+    """An error box that already shows ``message``: for a problem found before a component exists."""
+    box = ErrorBox()
+    box.show(message)
+    return box.widget
+
+
 class ComponentView:
     """Base of the views: resolves the model, loads and saves work, and reports errors in the widget.
 

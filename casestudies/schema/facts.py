@@ -42,6 +42,17 @@ class KeyFigure(Sourced):
         when = f" ({self.year})" if self.year is not None else ""
         return f"{words}{self.number} {self.unit}{when}"
 
+    @property
+    def basis_text(self) -> str:
+        """How the figure is known, in words: published, or what the course reconstructed."""
+        if self.basis == "reconstructed":
+            return "reconstructed by the course"
+        if "value" in self.reconstructed_fields:
+            return "value reconstructed by the course (see the note); the facts behind it are published"
+        if self.reconstructed_fields:
+            return f"published ({', '.join(self.reconstructed_fields)} inferred by the course)"
+        return "published"
+
     def _repr_html_(self) -> str:
         """A small card for notebooks: what, how much, when, how it is known and where it comes from.
 
@@ -50,14 +61,7 @@ class KeyFigure(Sourced):
         e = _html.escape
         words = "" if self.qualifier == "exact" else f"{self.qualifier} "
         year = str(self.year) if self.year is not None else "no year given"
-        if self.basis == "reconstructed":
-            basis = "reconstructed by the course"
-        elif "value" in self.reconstructed_fields:
-            basis = "value reconstructed by the course (see the note); the facts behind it are published"
-        elif self.reconstructed_fields:
-            basis = f"published ({', '.join(self.reconstructed_fields)} inferred by the course)"
-        else:
-            basis = "published"
+        basis = self.basis_text
         s = self.source
         head = f"{s.title} ({s.document})" if s.title and s.document else (s.title or s.document or "")
         cite = ", ".join(e(part) for part in (head, s.section, s.date) if part)

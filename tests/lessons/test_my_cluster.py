@@ -150,3 +150,12 @@ def test_control_without_the_lock_entries_are_lost(work_folder):
             lost = True
             break
     assert lost
+
+
+def test_a_hand_edited_record_of_the_wrong_shape_is_read_as_empty_not_a_crash(work_folder):
+    work_folder.mkdir(parents=True, exist_ok=True)
+    (work_folder / "my-cluster.json").write_text('{"fields": ["x"], "updated": 3}', encoding="utf-8")
+    form = MyClusterView("m1-01")
+    assert form.controls["name"].value == "" and form.error.message == ""
+    form.controls["name"].value = "Valmora"
+    assert mc.load_record()["fields"] == {"name": "Valmora"}

@@ -101,3 +101,12 @@ def test_each_lesson_records_its_visit_and_saves_under_the_names_the_syllabus_li
 def test_a_broken_syllabus_names_the_entry_and_the_reason(data, words):
     with pytest.raises(SyllabusError, match=re.escape(words)):
         parse_syllabus(data, Path("syllabus.yaml"))
+
+
+def test_a_hand_edited_visits_file_of_the_wrong_shape_is_read_as_no_visits(work_folder):
+    work_folder.mkdir(parents=True, exist_ok=True)
+    (work_folder / "visits.json").write_text('{"lessons": ["m1-01"]}', encoding="utf-8")
+    view = ProgressView()
+    assert view.error.message == "" and "not yet" in view.table.value
+    record_visit("m1-01")
+    assert row("m1-01").last_visited is not None
