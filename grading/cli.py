@@ -80,20 +80,18 @@ def _autograde(args) -> int:
 
     lean_nbgrader()  # this process only grades: nbgrader's server extensions are not needed
     from .engine.autograde import autograde
-    from .engine.isolation import describe
+    from .engine.sandbox import describe
     from .engine.outcomes import report_paths
 
     root = course_root(args.course)
-    print(f"Isolation: {describe() if not args.no_isolation else 'the kernel guard only (--no-isolation)'}")
+    print(f"Reading submissions: {describe()}")
 
     def show(outcome) -> None:
         reasons = f" ({'; '.join(outcome.reasons)})" if outcome.reasons else ""
         print(f"  {outcome.student}: {outcome.status}, {outcome.score:g}/{outcome.max_score:g}{reasons}")
 
     results = autograde(root, args.assignment, students=args.student, jobs=args.jobs,
-                        cell_timeout=args.cell_timeout, submission_timeout=args.submission_timeout,
-                        memory_mb=args.memory, force=args.force, isolate=not args.no_isolation,
-                        progress=show)
+                        submission_timeout=args.submission_timeout, force=args.force, progress=show)
     for outcome in results.values():
         if outcome.status == "rejected":
             show(outcome)
@@ -162,15 +160,12 @@ def register(subparsers) -> None:
     p.add_argument("--no-exchange", action="store_true", help="only generate release/, do not release")
     p = verb("collect", _collect, "collect the submissions of an assignment from the exchange")
     p.add_argument("assignment")
-    p = verb("autograde", _autograde, "grade the submissions in parallel, each sandboxed")
+    p = verb("autograde", _autograde, "grade the submissions in parallel from their answers, each read in a sandbox")
     p.add_argument("assignment")
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
     p.add_argument("--jobs", type=int, help="submissions graded at once (default: the number of cores)")
-    p.add_argument("--cell-timeout", type=int, help="seconds one cell may run (default 60)")
-    p.add_argument("--submission-timeout", type=int, help="seconds one submission may take (default 20 cells' worth)")
-    p.add_argument("--memory", type=int, default=2048, metavar="MB", help="memory limit of a kernel (default 2048)")
+    p.add_argument("--submission-timeout", type=int, help="seconds one submission may take (default 120)")
     p.add_argument("--force", action="store_true", help="grade again submissions already graded")
-    p.add_argument("--no-isolation", action="store_true", help="do not use network/process namespaces")
     p = verb("feedback", _feedback, "write feedback pages without hidden tests")
     p.add_argument("assignment")
     p.add_argument("--student", help="only this student")

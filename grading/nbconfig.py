@@ -17,9 +17,8 @@ COURSE_ID = "clusterlab"
 #: The assignments, in the order of the course.
 ASSIGNMENTS = ("module-1-check", "industry-document", "cluster-document")
 #: Files a trainee fills in besides the notebook: autograde keeps the submitted version.
-KEEP_SUBMITTED = {"cluster-document": ["actors.csv"]}
-#: Seconds a single cell may run before it is interrupted.
-DEFAULT_CELL_TIMEOUT = 60
+KEEP_SUBMITTED = {"module-1-check": ["answers.json"], "industry-document": ["answers.json"],
+                  "cluster-document": ["answers.json", "actors.csv"]}
 
 CONFIG_FILE_TEXT = '''\
 """nbgrader configuration of the cluster development course (see clusterlab.grading.nbconfig)."""
@@ -31,16 +30,21 @@ configure(get_config(), Path(__file__).resolve().parent)
 '''
 
 
-def configure(c, root: str | Path, *, cell_timeout: int | None = None):
+def configure(c, root: str | Path):
     """Fill the traitlets config ``c`` for the course whose directory is ``root``.
 
     The exchange (where released assignments and submissions pass between instructor and trainees)
     is ``$CLUSTERLAB_EXCHANGE`` when set, else the folder ``exchange`` inside the course directory.
+    Autograding never runs a notebook: nbgrader's ``Execute`` step is replaced by
+    :class:`~clusterlab.grading.engine.grade_cells.GradeFromAnswers`, which grades the test cells from
+    the submitted answers, read in the sandbox; this holds for every way nbgrader is started.
     """
     # imported when called: importing this module must not load nbgrader (see engine.startup)
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-    from nbgrader.preprocessors import GetGrades
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern,
+                                        LimitOutput, SaveAutoGrades)
 
+    from .engine.grade_cells import GradeFromAnswers
     from .feedback import SanitizeFeedback
 
     root = Path(root).resolve()
@@ -49,9 +53,7 @@ def configure(c, root: str | Path, *, cell_timeout: int | None = None):
     c.Exchange.root = os.environ.get("CLUSTERLAB_EXCHANGE") or str(root / "exchange")
     c.Exchange.course_id = COURSE_ID
     c.Autograde.exclude_overwriting = dict(KEEP_SUBMITTED)
-    timeout = cell_timeout or int(os.environ.get("CLUSTERLAB_CELL_TIMEOUT", DEFAULT_CELL_TIMEOUT))
-    c.Execute.timeout = timeout
-    c.Execute.interrupt_on_timeout = True
-    c.Execute.execute_retries = 0
+    c.Autograde.autograde_preprocessors = [GradeFromAnswers, IgnorePattern, ClearMetadataPreprocessor,
+                                           LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     c.GenerateFeedback.preprocessors = [GetGrades, SanitizeFeedback, CSSHTMLHeaderPreprocessor]
     return c

@@ -1,11 +1,14 @@
-"""Parallel autograding: every submission in its own course copy and sandboxed kernel, one gradebook.
+"""Parallel autograding: every submission taken in, read in the sandbox, graded by nbgrader; one gradebook.
 
-For each submission of an assignment: pre-validate it (:mod:`.prevalidate`); autograde it with
-nbgrader in a private folder holding a copy of the assignment's source, the submission and a snapshot
-of the gradebook, on a pool of workers (:mod:`.pool`) in isolated namespaces where available; then copy
-the scores into the course gradebook from this process alone, so SQLite never sees two writers. The
-workers start first and load nbgrader while this process checks the submissions; each submission is
-handed to them as soon as it passes its checks. A submission already graded and unchanged since is
+For each submission of an assignment, one after another in this process: take it in (:mod:`.intake`:
+ordinary files only, within size limits, copied to a private folder), pre-validate its notebook
+(:mod:`.prevalidate`); then, on a pool of workers (:mod:`.pool`), autograde it with nbgrader in a
+private folder holding a copy of the assignment's source, the submission as taken in and a snapshot
+of the gradebook. nbgrader's ``Execute`` step is replaced by :mod:`.grade_cells`: no cell runs, the test
+cells are graded from the answers read in the sandbox. The scores are copied into the course
+gradebook from this process alone, so SQLite never sees two writers, and a score outside ``[0, max]``
+is refused. Every step is per trainee: an error names the trainee and costs only that submission, and
+the report is written as each one finishes. A submission already graded and unchanged since is
 skipped unless ``force`` is set; re-grading gives the same scores.
 """
 
@@ -22,56 +25,51 @@ import warnings
 from pathlib import Path
 
 from clusterlab.errors import ClusterlabError
-from clusterlab.grading.nbconfig import COURSE_ID, DEFAULT_CELL_TIMEOUT
+from clusterlab.grading.nbconfig import COURSE_ID
 
-from . import sandbox_kernel
-from .isolation import namespace_prefix
-from .outcomes import Outcome, load_report, runtime_flags, save_report
+from .intake import expected_files, take_in
+from .outcomes import Outcome, load_report, save_report
 from .pool import WorkerPool
 from .startup import scripts_on_path
 
-__all__ = ["autograde", "fingerprint", "DEFAULT_MEMORY_MB", "NotReleasedError"]
+__all__ = ["autograde", "fingerprint", "NotReleasedError", "SUBMISSION_TIMEOUT"]
 
-DEFAULT_MEMORY_MB = 2048
+#: Seconds one submission may take in a worker (nbgrader and the sandboxed reading together).
+SUBMISSION_TIMEOUT = 120
 
 
 class NotReleasedError(ClusterlabError, LookupError):
     """The assignment to grade has not been released (no gradebook entry, no ``release/`` folder)."""
 
 
+class ScoreError(ClusterlabError, ValueError):
+    """A score outside a part's range reached the gradebook merge; it is refused."""
+
+
 def fingerprint(folder: Path) -> str:
-    """A digest of every file of a submission folder (names and contents)."""
+    """A digest of the ordinary files of a submission folder (names and contents); links are not followed."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            digest.update(b"special:" + str(path.relative_to(folder)).encode() + b"\0")
+            continue
         digest.update(str(path.relative_to(folder)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        try:
+            with open(path, "rb", opener=lambda p, f: os.open(p, f | os.O_NOFOLLOW | os.O_NONBLOCK)) as handle:
+                digest.update(hashlib.sha256(handle.read(64 * 1024 * 1024)).digest())
+        except OSError:
+            digest.update(b"unreadable")
     return digest.hexdigest()
 
 
-def _kernelspec(data_dir: Path) -> None:
-    spec = data_dir / "kernels" / "python3"
-    spec.mkdir(parents=True, exist_ok=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", sandbox_kernel.__name__, "-f", "{connection_file}"],
-        "display_name": "Python 3 (grading sandbox)", "language": "python"}))
-
-
-def _worker_env(scratch: Path, root: Path, *, memory_mb: int, cpu_seconds: int, isolated: bool) -> dict:
-    """The workers' environment: private Jupyter folders and temporary folder inside ``scratch``;
-    kernels may read neither the course (``root``) nor ``scratch`` (other submissions, the gradebook
-    snapshot), except their own folders."""
+def _worker_env(scratch: Path) -> dict:
+    """The workers' environment: private Jupyter folders and temporary folder inside ``scratch``."""
     env = dict(os.environ)
     for name in ("data", "runtime", "config", "ipython", "tmp"):
         (scratch / name).mkdir(exist_ok=True)
-    _kernelspec(scratch / "data")
     env.update(JUPYTER_DATA_DIR=str(scratch / "data"), JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
                JUPYTER_CONFIG_DIR=str(scratch / "config"), IPYTHONDIR=str(scratch / "ipython"),
-               JUPYTER_PATH=str(scratch / "data"), JUPYTER_PREFER_ENV_PATH="0", MALLOC_ARENA_MAX="2",
-               TMPDIR=str(scratch / "tmp"), PYDEVD_DISABLE_FILE_VALIDATION="1",
-               CLUSTERLAB_SANDBOX_MEMORY_MB=str(memory_mb), CLUSTERLAB_SANDBOX_CPU_SECONDS=str(cpu_seconds),
-               CLUSTERLAB_SANDBOX_FILE_MB="100",
-               CLUSTERLAB_SANDBOX_DENY_READ=os.pathsep.join([str(root), str(scratch)]),
-               CLUSTERLAB_NETNS="1" if isolated else "0")
+               JUPYTER_PREFER_ENV_PATH="0", MALLOC_ARENA_MAX="2", TMPDIR=str(scratch / "tmp"))
     return env
 
 
@@ -82,12 +80,11 @@ def _snapshot(db: Path, target: Path) -> None:
     copy.close()
 
 
-def _job(root: Path, scratch: Path, assignment: str, student: str, cell_timeout: int) -> dict:
+def _job(root: Path, scratch: Path, assignment: str, student: str, staged: Path) -> dict:
     """What a worker needs to build the private course of one submission and grade it there."""
     return {"course": str(scratch / "jobs" / student), "source": str(root / "source" / assignment),
-            "submission": str(root / "submitted" / student / assignment),
-            "gradebook": str(scratch / "gradebook.db"), "assignment": assignment, "student": student,
-            "cell_timeout": cell_timeout}
+            "submission": str(staged), "gradebook": str(scratch / "gradebook.db"),
+            "assignment": assignment, "student": student}
 
 
 def _merge(gb, assignment: str, student: str, answer: dict | None) -> tuple[float, float]:
@@ -112,6 +109,8 @@ def _merge_quietly(gb, assignment: str, student: str, answer: dict | None) -> tu
     else:
         for notebook, grade_id, auto, _max, needs in answer["grades"]:
             grade = grades.get((notebook, grade_id)) or gb.find_grade(grade_id, notebook, assignment, student)
+            if auto is not None and not 0 <= float(auto) <= float(grade.max_score or 0):
+                raise ScoreError(f"a score of {auto} for '{grade_id}' is outside 0 to {grade.max_score}")
             grade.auto_score, grade.needs_manual_grade = auto, needs
         for notebook, comment_id, text in answer["comments"]:
             comment = comments.get((notebook, comment_id)) or gb.find_comment(comment_id, notebook, assignment, student)
@@ -140,33 +139,29 @@ def _candidates(root: Path, assignment: str, students, report: dict, force: bool
 
 
 def autograde(root: str | Path, assignment: str, *, students=None, jobs: int | None = None,
-              cell_timeout: int | None = None, submission_timeout: int | None = None,
-              memory_mb: int = DEFAULT_MEMORY_MB, force: bool = False, isolate: bool = True,
-              progress=None) -> dict[str, Outcome]:
+              submission_timeout: int | None = None, force: bool = False, progress=None) -> dict[str, Outcome]:
     """Autograde the submissions of ``assignment`` in the course at ``root``; returns the outcomes."""
     root = Path(root).resolve()
     scripts_on_path()
     if not (root / "gradebook.db").is_file() or not (root / "release" / assignment).is_dir():
         raise NotReleasedError(f"the assignment '{assignment}' has not been released yet: "
                                "run 'clusterlab grade release' first")
-    cell_timeout = cell_timeout or DEFAULT_CELL_TIMEOUT
-    submission_timeout = submission_timeout or max(120, 20 * cell_timeout)
-    release, db = root / "release" / assignment, root / "gradebook.db"
+    timeout = submission_timeout or SUBMISSION_TIMEOUT
+    release = root / "release" / assignment
     report = load_report(root, assignment)
     candidates = _candidates(root, assignment, students, report, force)
-    prefix = namespace_prefix() if isolate and candidates else ()
     scratch = Path(tempfile.mkdtemp(prefix="clusterlab-grade-"))
     results: dict[str, Outcome] = {}
     pool = None
     try:
-        _snapshot(db, scratch / "gradebook.db")
+        _snapshot(root / "gradebook.db", scratch / "gradebook.db")
         (scratch / "jobs").mkdir()
-        env = _worker_env(scratch, root, memory_mb=memory_mb, cpu_seconds=submission_timeout, isolated=bool(prefix))
-        if candidates:  # the workers load nbgrader while the submissions are checked below
-            pool = WorkerPool(min(jobs or os.cpu_count() or 1, len(candidates)), env=env, prefix=prefix,
-                              timeout=lambda job: submission_timeout).start()
+        (scratch / "staged").mkdir()
+        if candidates:  # the workers load nbgrader while the submissions are taken in below
+            pool = WorkerPool(min(jobs or os.cpu_count() or 1, len(candidates)), env=_worker_env(scratch),
+                              timeout=lambda job: timeout).start()
         _grade(root, assignment, candidates, pool, results, scratch=scratch, release=release,
-               cell_timeout=cell_timeout, memory_mb=memory_mb, progress=progress)
+               report=report, progress=progress)
     finally:
         if pool is not None:
             pool.close(abort=True)
@@ -176,12 +171,24 @@ def autograde(root: str | Path, assignment: str, *, students=None, jobs: int | N
     return results
 
 
+def _take_in(root: Path, assignment: str, student: str, release: Path, scratch: Path, mark: str) -> tuple:
+    """Take one submission in and pre-validate it: ``(outcome, staged folder or None)``."""
+    from .prevalidate import prevalidate
+
+    staged = scratch / "staged" / student
+    intake = take_in(root / "submitted" / student / assignment, expected_files(release), staged)
+    verdict = prevalidate(staged, release)
+    outcome = Outcome(student, verdict.status if verdict.status != "ok" else "graded",
+                      [*intake.findings, *intake.extra_finding(), *verdict.reasons], fingerprint=mark)
+    if outcome.reasons and outcome.status == "graded":
+        outcome.status = "flagged"
+    return outcome, (None if verdict.status == "rejected" else staged)
+
+
 def _grade(root: Path, assignment: str, candidates, pool, results: dict, *, scratch: Path, release: Path,
-           cell_timeout: int, memory_mb: int, progress) -> None:
+           report: dict, progress) -> None:
     # nbgrader (prevalidate imports it too) loads here, once the workers have started loading theirs
     from nbgrader.api import Gradebook, MissingEntry
-
-    from .prevalidate import prevalidate
 
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
         try:
@@ -189,34 +196,56 @@ def _grade(root: Path, assignment: str, candidates, pool, results: dict, *, scra
         except MissingEntry:
             raise NotReleasedError(f"the assignment '{assignment}' is not in the gradebook: release it first") from None
         for student, mark in candidates:
-            verdict = prevalidate(root / "submitted" / student / assignment, release)
-            outcome = Outcome(student, verdict.status if verdict.status != "ok" else "graded", verdict.reasons,
-                              fingerprint=mark)
+            try:
+                outcome, staged = _take_in(root, assignment, student, release, scratch, mark)
+            except Exception as exc:  # one submission never stops the batch
+                outcome, staged = Outcome(student, "failed", [f"could not be taken in: {type(exc).__name__}: "
+                                                              f"{str(exc)[:200]}"], fingerprint=mark), None
             results[student] = outcome
-            if verdict.status == "rejected":
-                outcome.score, outcome.max_score = _merge(gb, assignment, student, None)
-                shutil.rmtree(root / "autograded" / student / assignment, ignore_errors=True)
+            if staged is None:
+                _zero(root, gb, assignment, outcome)
+                _done(root, assignment, report, outcome, progress)
             else:
-                pool.submit(_job(root, scratch, assignment, student, cell_timeout))
+                pool.submit(_job(root, scratch, assignment, student, staged))
         for job, answer in (pool.results() if pool is not None else ()):
-            _finish(root, gb, job, answer, results[job["student"]], cell_timeout=cell_timeout, memory_mb=memory_mb)
-            if progress:
-                progress(results[job["student"]])
+            outcome = results[job["student"]]
+            try:
+                _finish(root, gb, job, answer, outcome)
+            except Exception as exc:  # a refused score, a broken copy: this trainee only
+                gb.db.rollback()
+                outcome.status = "failed"
+                outcome.reasons.append(f"grading did not finish: {type(exc).__name__}: {str(exc)[:200]}")
+                _zero(root, gb, assignment, outcome)
+            _done(root, assignment, report, outcome, progress)
 
 
-def _finish(root: Path, gb, job: dict, answer: dict, outcome: Outcome, *, cell_timeout: int, memory_mb: int) -> None:
-    """Take one worker's answer: copy the autograded notebooks, note the flags, merge the scores."""
+def _zero(root: Path, gb, assignment: str, outcome: Outcome) -> None:
+    outcome.score, outcome.max_score = _merge(gb, assignment, outcome.student, None)
+    shutil.rmtree(root / "autograded" / outcome.student / assignment, ignore_errors=True)
+
+
+def _done(root: Path, assignment: str, report: dict, outcome: Outcome, progress) -> None:
+    """Write the report as each trainee finishes, so an interrupted batch keeps what it graded."""
+    report[outcome.student] = outcome
+    save_report(root, assignment, report)
+    if progress:
+        progress(outcome)
+
+
+def _finish(root: Path, gb, job: dict, answer: dict, outcome: Outcome) -> None:
+    """Take one worker's answer: copy the autograded notebooks, note the findings, merge the scores."""
     assignment, student = job["assignment"], job["student"]
     outcome.seconds = float(answer.get("seconds") or 0)
     outcome.patches_off = sorted(name for name, ran in (answer.get("patches") or {}).items() if not ran)
     target = root / "autograded" / student / assignment
     shutil.rmtree(target, ignore_errors=True)
     if answer.get("success"):
-        shutil.copytree(Path(job["course"]) / "autograded" / student / assignment, target)
-        outcome.reasons += runtime_flags(target, cell_timeout=cell_timeout, memory_mb=memory_mb)
+        notes = [str(n)[:300] for n in answer.get("notes") or []][:10]
+        outcome.reasons += [n for n in notes if n not in outcome.reasons]
         if outcome.reasons and outcome.status == "graded":
             outcome.status = "flagged"
         outcome.score, outcome.max_score = _merge(gb, assignment, student, answer)
+        shutil.copytree(Path(job["course"]) / "autograded" / student / assignment, target)
     else:
         outcome.status = "failed"
         outcome.reasons.append(_failure(answer))
@@ -228,10 +257,5 @@ def _failure(answer: dict) -> str:
     error = (answer.get("error") or "").strip()
     if answer.get("limit_exceeded") or error.startswith("stopped after"):
         return error
-    log = answer.get("log") or ""
-    if "became unresponsive" in log or "CellTimeoutError" in log:
-        return "a cell could not be stopped after its time limit: the kernel stopped responding"
-    if "DeadKernelError" in error or "Kernel died" in error or "kernel died" in log.lower():
-        return "the kernel stopped while grading (too much memory or CPU time)"
     last = error.splitlines()[-1] if error else "unknown error"
     return f"grading did not finish: {last[:200]}"

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import nbformat
 
-from .sandbox import MARK
 
-__all__ = ["Outcome", "report_paths", "load_report", "save_report", "runtime_flags"]
+__all__ = ["Outcome", "report_paths", "load_report", "save_report"]
 
 
 @dataclass
@@ -66,32 +63,3 @@ def save_report(root: Path, assignment: str, outcomes: dict[str, Outcome]) -> Pa
             writer.writerow([row["student"], row["status"], row["score"], row["max_score"], row["seconds"],
                              "; ".join(row["reasons"])])
     return csv_path
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def runtime_flags(folder: Path, *, cell_timeout: int, memory_mb: int) -> list[str]:
-    """Reasons to look at a graded submission, read from the errors in its autograded notebooks."""
-    reasons: list[str] = []
-    for path in sorted(Path(folder).glob("*.ipynb")):
-        try:
-            nb = nbformat.read(path, as_version=4)
-        except Exception:
-            continue
-        for cell in nb.cells:
-            for out in cell.get("outputs", []):
-                if out.get("output_type") != "error":
-                    continue
-                ename, evalue = out.get("ename", ""), _ANSI.sub("", out.get("evalue", ""))
-                text = _ANSI.sub("", " ".join(out.get("traceback", [])))
-                where = f"{path.name}, cell '{cell.get('id', '?')}'"
-                if ename == "CellTimeoutError" or "timed out" in text:
-                    reasons.append(f"{where}: ran longer than {cell_timeout} s and was stopped")
-                elif ename == "MemoryError":
-                    reasons.append(f"{where}: needed more memory than the limit of {memory_mb} MB")
-                elif ename == "SandboxViolation" or MARK in evalue:
-                    reasons.append(f"{where}: {evalue.replace(MARK, 'blocked:').strip()}")
-                elif ename == "DeadKernelError" or "kernel died" in text.lower():
-                    reasons.append(f"{where}: the kernel stopped (too much memory or CPU time)")
-    return list(dict.fromkeys(reasons))

@@ -67,6 +67,10 @@ def _read(path: Path, verdict: Verdict):
 def _check(loaded: tuple, release, name: str, verdict: Verdict) -> None:
     data, raw = loaded
     cells = [c for c in data["cells"] if isinstance(c, dict)]
+    if len(cells) != len(data["cells"]) or any(not isinstance(c.get("id", ""), str) for c in cells) \
+            or any(not isinstance(_nbgrader(c).get("grade_id", ""), str) for c in cells):
+        verdict.reject(f"{name} is not a valid notebook (a cell, or a cell's id, has the wrong form)")
+        return
     ids = Counter(c.get("id") for c in cells if c.get("id") is not None)
     twice = sorted(str(i) for i, n in ids.items() if n > 1)
     if twice:

@@ -1,23 +1,20 @@
 """A grading worker: ``python -m clusterlab.grading.engine.worker`` grades submissions one after another.
 
 The worker reads one job per line (JSON) on standard input and answers one line per job on standard
-output. A job names the ``assignment``, the ``student``, the ``cell_timeout`` and where things are:
-``source`` (the assignment's source folder), ``submission`` (the submitted folder), ``gradebook`` (a
-snapshot of the course gradebook) and ``course`` (a new private folder). The worker builds the
-private course there (source, submission, gradebook copy) and autogrades it with nbgrader. The answer
-carries ``success``, the ``grades`` and ``comments`` read from that copy's gradebook, the submission
-``timestamp``, the captured ``log``, the ``seconds`` it took (copy included) and ``patches``.
+output. A job names the ``assignment`` and the ``student`` and where things are: ``source`` (the
+assignment's source folder), ``submission`` (the submission as taken in: ordinary files only, see
+:mod:`.intake`), ``gradebook`` (a snapshot of the course gradebook) and ``course`` (a new private
+folder). The worker builds the private course there and autogrades it with nbgrader, whose ``Execute``
+step is replaced by :class:`~.grade_cells.GradeFromAnswers`: no notebook cell runs; the answers are
+read in the sandbox. The answer carries ``success``, the ``grades`` and ``comments`` read from that
+copy's gradebook, the submission ``timestamp``, the ``notes`` of the reading, the captured ``log``,
+the ``seconds`` it took (copy included) and ``patches``.
 
 The worker imports nbgrader once and keeps it loaded, so a batch pays nbgrader's start-up once per
-worker, not once per submission. Kernels are the sandboxed kernel of
-:mod:`clusterlab.grading.engine.sandbox_kernel` (registered as ``python3`` in the worker's private
-Jupyter data folder), forked from a warmed-up process (:mod:`clusterlab.grading.engine.kernel_zygote`)
-started with the worker; ``CLUSTERLAB_FORK_KERNELS=0`` starts every kernel as a new program instead.
-
-Speed patches (:mod:`.startup`, :mod:`.tuning`, forked kernels) run only where they fit the installed
-versions and ``CLUSTERLAB_NO_PATCHES=1`` is not set; otherwise nbgrader's stock path grades, slower,
-to the same scores. ``patches`` (in the first line, ``{"ready": true, "patches": ...}``, and in every
-answer) maps each patch's name to whether it ran in this worker.
+worker, not once per submission. Speed patches (:mod:`.startup`, :mod:`.tuning`) run only where they
+fit the installed versions and ``CLUSTERLAB_NO_PATCHES=1`` is not set; otherwise nbgrader's stock path
+grades, slower, to the same scores. ``patches`` (in the first line, ``{"ready": true, "patches": ...}``,
+and in every answer) maps each patch's name to whether it ran in this worker.
 """
 
 from __future__ import annotations
@@ -32,17 +29,14 @@ import time
 
 from clusterlab.grading.nbconfig import COURSE_ID, configure
 
-from .isolation import loopback_up
-from .kernel_zygote import FORKED_KERNELS, Zygote, forked_kernels
 from .startup import lean_nbgrader
 from .tuning import CACHED_SCHEMA, SHARED_ENGINES, cache_schema_validation, reset_engines, share_engines
 
 __all__ = ["grade", "prepare", "main", "WARM", "PATCHES"]
 
 #: What grading imports, loaded when the worker starts (the first job would import it otherwise).
-WARM = ("nbgrader.api", "nbgrader.converters", "nbgrader.coursedir", "nbgrader.preprocessors", "nbclient",
-        "jupyter_client.asynchronous", "jupyter_client.manager", "ipykernel.kernelspec", "IPython.display",
-        "psutil", "sqlalchemy.dialects.sqlite", "clusterlab.grading.feedback")
+WARM = ("nbgrader.api", "nbgrader.converters", "nbgrader.coursedir", "nbgrader.preprocessors",
+        "sqlalchemy.dialects.sqlite", "clusterlab.grading.feedback", "clusterlab.grading.engine.grade_cells")
 #: Each speed patch's name and whether it ran in this worker (filled by :func:`main`).
 PATCHES: dict[str, bool] = {}
 _HOME: str | None = None  # where this worker builds each submission's course
@@ -60,20 +54,11 @@ def prepare(job: dict, course: str | None = None) -> str:
     return course
 
 
-def _config(course: str, cell_timeout):
+def _config(course: str):
     # nbgrader is imported in the functions of this module, after lean_nbgrader() in main()
-    from nbgrader.converters import Autograde
-    from nbgrader.preprocessors import Execute
     from traitlets.config import Config
 
-    config = configure(Config(), course, cell_timeout=cell_timeout)
-    if PATCHES.get(FORKED_KERNELS):
-        from .forkkernel import SandboxExecute
-
-        default = Autograde.class_traits()["autograde_preprocessors"].default()
-        config.Autograde.autograde_preprocessors = [SandboxExecute if p is Execute else p for p in default]
-    config.Execute.shutdown_kernel = "immediate"  # the kernel is discarded: no need to wait for it
-    return config
+    return configure(Config(), course)
 
 
 def grade(job: dict) -> dict:
@@ -104,7 +89,10 @@ def _grade(job: dict, course: str, started: float) -> dict:
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
 
-    config = _config(course, job.get("cell_timeout"))
+    from .grade_cells import GradeFromAnswers
+
+    config = _config(course)
+    GradeFromAnswers.notes = []
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id, coursedir.student_id = job["assignment"], job["student"]
     app = Autograde(coursedir=coursedir, config=config)
@@ -112,7 +100,8 @@ def _grade(job: dict, course: str, started: float) -> dict:
     result = capture_log(app)
     answer = {"student": job["student"], "success": bool(result.get("success")),
               "log": (result.get("log") or "")[-20000:], "error": (result.get("error") or "")[-5000:],
-              "grades": [], "comments": [], "timestamp": None, "patches": PATCHES}
+              "grades": [], "comments": [], "timestamp": None, "patches": PATCHES,
+              "notes": list(GradeFromAnswers.notes)}
     if answer["success"]:
         with Gradebook(coursedir.db_url, COURSE_ID) as gb:
             try:
@@ -133,23 +122,10 @@ def main() -> None:
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # anything printed by nbgrader goes to the error stream, not into the protocol
     sys.stdout = sys.stderr
-    if os.environ.get("CLUSTERLAB_NETNS") == "1":
-        loopback_up()
-    forking = forked_kernels()
-    zygote = None
-    if forking and os.environ.get("CLUSTERLAB_FORK_KERNELS", "1") == "1":
-        zygote = Zygote()  # it warms up while this process imports nbgrader
     PATCHES.update(lean_nbgrader())
     for name in WARM:  # load once, before the first job
         importlib.import_module(name)
-    if forking:
-        from .forkkernel import install  # imports nbgrader: after lean_nbgrader()
-
-        install(zygote)
-    if zygote is not None:
-        zygote.usable()  # wait for its start-up here rather than in the first job
-    PATCHES.update({FORKED_KERNELS: forking, CACHED_SCHEMA: cache_schema_validation(),
-                    SHARED_ENGINES: share_engines()})
+    PATCHES.update({CACHED_SCHEMA: cache_schema_validation(), SHARED_ENGINES: share_engines()})
     protocol.write(json.dumps({"ready": True, "patches": PATCHES}) + "\n")
     for line in sys.stdin:
         if not line.strip():
