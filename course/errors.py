@@ -13,8 +13,8 @@ The families:
   figures' errors;
 - ``AnalysisError`` (the cluster-mapping analysis);
 - ``StepError``, ``NotReleasedError``, ``NoGradebookError``, ``RubricError``, ``UnknownRuleError``,
-  ``LeakError`` (the instructor's workflow and the documents' checks), and ``SandboxViolation``,
-  ``ZygoteError``, ``WorkerStartError`` (the grading engine);
+  ``LeakError``, ``AnswerFileError``, ``KeyError_`` (the instructor's workflow, the answer files and
+  the documents' checks), and ``SandboxError``, ``ScoreError``, ``WorkerStartError`` (the grading engine);
 - ``CommandError`` and ``ViewError`` (the command line and the course-only JupyterLab).
 """
 

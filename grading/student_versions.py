@@ -150,6 +150,11 @@ def leaks(source_nb: dict, student_nb: dict) -> list[str]:
 
 def _check(source: Path, generated: Path) -> None:
     for rel, path in _files(source):
+        if path.name == "answers.json":  # a trainee's copy starts with no answer
+            content = json.loads((generated / rel).read_text(encoding="utf-8"))
+            if content.get("answers"):
+                raise LeakError(f"{rel} holds answers; a trainee's copy must start empty. It was not kept.")
+            continue
         if path.suffix != ".ipynb":
             continue
         student = generated / rel

@@ -2,7 +2,8 @@
 
 ``init_course`` creates a course directory from the assignments shipped with the course; ``release``
 generates the trainees' version of an assignment and puts it in the exchange; ``collect`` fetches the
-submissions from the exchange; ``feedback`` writes the feedback pages (hidden tests removed).
+submissions from the exchange; ``feedback`` writes the feedback pages (hidden tests removed, no
+scripts or event handlers: :mod:`.html_clean`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from clusterlab.errors import ClusterlabError
 
 from .engine.startup import scripts_on_path
+from .html_clean import clean_file
 from .nbconfig import CONFIG_FILE_TEXT, configure
 
 __all__ = ["SHIPPED_COURSE", "init_course", "api", "release", "collect", "feedback", "StepError"]
@@ -84,6 +86,8 @@ def feedback(root: str | Path, assignment: str, *, student: str | None = None, t
     """Write the feedback pages into ``feedback/`` (and copy them to the exchange if asked)."""
     grader = api(root)
     log = _ok(grader.generate_feedback(assignment, student_id=student, force=True), "generate_feedback")
+    for page in Path(root, "feedback").glob(f"{student or '*'}/{assignment}/**/*.html"):
+        clean_file(page)  # no script, no event handler: safe to open for trainee and instructor
     if to_exchange:
         log += _ok(grader.release_feedback(assignment, student_id=student), "release_feedback")
     return log

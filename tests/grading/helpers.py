@@ -1,36 +1,34 @@
-"""Building submissions for the grading tests from the shipped source and the generated release."""
+"""Building submissions for the grading tests from the generated release and the worked examples."""
 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 
 import nbformat
-
-SOLUTION_LINE = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 
 def grade_id(cell) -> str | None:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
-def solution_text(source: str) -> str:
-    """A source solution cell as a trainee would have written it (without the solution markers)."""
-    return "\n".join(line for line in source.split("\n") if not SOLUTION_LINE.match(line))
+def example_answers(course: Path, assignment: str) -> dict:
+    """The worked example's answers of an assignment (``examples/<assignment>/answers.json``)."""
+    return json.loads((course / "examples" / assignment / "answers.json").read_text(encoding="utf-8"))["answers"]
 
 
-def answers(course: Path, assignment: str) -> dict[str, str]:
-    """grade_id -> the worked solution of every answer cell of an assignment."""
+def answer_text(course: Path, assignment: str) -> dict[str, str]:
+    """grade_id -> the worked text of every hand-graded (markdown) answer cell of an assignment."""
     nb = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
-    return {grade_id(c): solution_text(c.source) for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("solution")}
+    return {grade_id(c): c.source for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "markdown"}
 
 
-def submit(course: Path, assignment: str, student: str, *, fill: dict[str, str] | None = None,
-           edit=None, csv: str | None = None, raw: str | None = None) -> Path:
-    """Write a submission into ``submitted/``: the release, with ``fill`` answers, then ``edit(nb)``."""
+def submit(course: Path, assignment: str, student: str, *, answers: dict | None = None, text: dict | None = None,
+           edit=None, csv: str | None = None, raw: str | None = None, raw_answers: bytes | None = None) -> Path:
+    """Write a submission into ``submitted/``: the release, with ``answers`` in answers.json, ``text`` in
+    the hand-graded cells, then ``edit(nb)``; ``csv`` replaces actors.csv."""
     folder = course / "submitted" / student / assignment
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(course / "release" / assignment, folder)
@@ -39,14 +37,19 @@ def submit(course: Path, assignment: str, student: str, *, fill: dict[str, str] 
     target = folder / f"{assignment}.ipynb"
     if raw is not None:
         target.write_text(raw, encoding="utf-8")
-        return folder
-    nb = nbformat.read(target, as_version=4)
-    for cell in nb.cells:
-        if fill and grade_id(cell) in fill:
-            cell.source = fill[grade_id(cell)]
-    if edit:
-        edit(nb)
-    target.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    else:
+        nb = nbformat.read(target, as_version=4)
+        for cell in nb.cells:
+            if text and grade_id(cell) in text:
+                cell.source = text[grade_id(cell)]
+        if edit:
+            edit(nb)
+        target.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    if answers is not None:
+        (folder / "answers.json").write_text(json.dumps({"document": assignment, "saved": None, "answers": answers}),
+                                             encoding="utf-8")
+    if raw_answers is not None:
+        (folder / "answers.json").write_bytes(raw_answers)
     if csv is not None:
         (folder / "actors.csv").write_text(csv, encoding="utf-8")
     return folder

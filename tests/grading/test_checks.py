@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import copy
 
-import nbformat
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -12,21 +13,12 @@ from clusterlab.grading.checks import DOCUMENTS, RULES, Finding, check_document,
 from clusterlab.grading.database import load_actors
 from clusterlab.grading.workflow import SHIPPED_COURSE
 
-from .helpers import solution_text
-
-
 def solved(assignment: str) -> dict:
-    """The namespace of an assignment's worked solution (answer cells executed)."""
-    nb = nbformat.read(SHIPPED_COURSE / "source" / assignment / f"{assignment}.ipynb", as_version=4)
-    ns: dict = {"location_quotient": __import__("clusterlab.analysis", fromlist=["x"]).location_quotient}
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution"):
-            exec(solution_text(cell.source), ns)
+    """The answers of an assignment's worked example, as the grader reads them."""
+    path = SHIPPED_COURSE / "examples" / assignment / "answers.json"
+    ns = json.loads(path.read_text(encoding="utf-8"))["answers"]
     if assignment == "cluster-document":
         ns["ACTORS"] = load_actors(SHIPPED_COURSE / "examples" / "cluster-document" / "actors.csv")
-    ns.pop("__builtins__", None)
-    ns.pop("location_quotient", None)
     return ns
 
 

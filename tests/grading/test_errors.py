@@ -6,10 +6,11 @@ import pytest
 
 from clusterlab.errors import ClusterlabError
 from clusterlab.grading.checks import UnknownRuleError, check_part
-from clusterlab.grading.engine.autograde import NotReleasedError
-from clusterlab.grading.engine.kernel_zygote import ZygoteError
+from clusterlab.grading.answers import AnswerFileError
+from clusterlab.grading.engine.autograde import NotReleasedError, ScoreError
 from clusterlab.grading.engine.pool import WorkerStartError
-from clusterlab.grading.engine.sandbox import SandboxViolation
+from clusterlab.grading.engine.sandbox import SandboxError
+from clusterlab.grading.keys import KeyError_
 from clusterlab.grading.export import NoGradebookError
 from clusterlab.grading.rubric import RubricError, load_rubric
 from clusterlab.grading.student_versions import LeakError
@@ -17,9 +18,10 @@ from clusterlab.grading.workflow import StepError
 
 
 @pytest.mark.parametrize("error, builtin", [
-    (LeakError, RuntimeError), (StepError, RuntimeError), (SandboxViolation, PermissionError),
+    (LeakError, RuntimeError), (StepError, RuntimeError), (SandboxError, RuntimeError),
     (NotReleasedError, LookupError), (NoGradebookError, FileNotFoundError), (RubricError, ValueError),
-    (UnknownRuleError, KeyError), (ZygoteError, RuntimeError), (WorkerStartError, RuntimeError),
+    (UnknownRuleError, KeyError), (ScoreError, ValueError), (WorkerStartError, RuntimeError),
+    (AnswerFileError, ValueError), (KeyError_, ValueError),
 ])
 def test_grading_errors_are_course_errors(error, builtin):
     assert issubclass(error, ClusterlabError) and issubclass(error, builtin)

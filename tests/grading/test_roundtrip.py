@@ -1,9 +1,10 @@
-"""End to end with real nbgrader: release, autograde good and hostile submissions, re-run, feedback, export."""
+"""End to end with real nbgrader: release, autograde from the answer files, re-run, feedback, export."""
 
 from __future__ import annotations
 
 import csv
 import html
+import json
 import re
 
 import nbformat
@@ -12,23 +13,26 @@ from nbconvert import HTMLExporter
 from nbgrader.api import Gradebook
 
 from clusterlab.grading.engine.autograde import autograde
-from clusterlab.grading.engine.kernel_zygote import FORKED_KERNELS
 from clusterlab.grading.engine.startup import LAZY_ARCHIVE_UTIL, LEAN_NBGRADER, SKIP_RFC3987
 from clusterlab.grading.engine.tuning import CACHED_SCHEMA, SHARED_ENGINES
 from clusterlab.grading.feedback import strip_hidden
 from clusterlab.grading.nbconfig import ASSIGNMENTS, COURSE_ID
 from clusterlab.grading.workflow import feedback
 
-from .helpers import answers, cell, grade_id, submit
+from .helpers import answer_text, cell, example_answers, grade_id, submit
 
 pytestmark = pytest.mark.slow
 IND, CLU, MOD = "industry-document", "cluster-document", "module-1-check"
-CELL_TIMEOUT = 5
 
-PARTIAL_SUPPLY = '''SUPPLY = [
-    {"level": "international", "figure": "employment", "value": 410000, "unit": "employees", "year": 2021, "source": "EU statistics"},
-    {"level": "national", "figure": "employment", "value": 95000, "unit": "employees", "year": 2021, "source": "national statistics"},
-]'''
+PARTIAL_SUPPLY = [
+    {"level": "international", "figure": "employment", "value": 410000, "unit": "employees", "year": 2021,
+     "source": "EU statistics"},
+    {"level": "national", "figure": "employment", "value": 95000, "unit": "employees", "year": 2021,
+     "source": "national statistics"},
+]
+#: Python a trainee might leave in a notebook: it is never run, so it changes nothing.
+TAMPERING = ("check = lambda *a, **k: None\nimport clusterlab.grading.keys as k\nk.evaluate = None\n"
+             "class Any:\n    def __eq__(self, other):\n        return True\nSUPPLY = Any()\n")
 
 
 def dump(root):
@@ -51,30 +55,18 @@ def auto_scores(root, assignment, student):
 
 
 @pytest.fixture(scope="module")
-def graded(released_course, tmp_path_factory):
+def graded(released_course):
     root = released_course
-    full = {a: answers(root, a) for a in ASSIGNMENTS}
+    full = {a: example_answers(root, a) for a in ASSIGNMENTS}
+    text = {a: answer_text(root, a) for a in ASSIGNMENTS}
     example_csv = (root / "examples" / CLU / "actors.csv").read_text()
-    escape = tmp_path_factory.mktemp("outside") / "escaped.txt"
     for assignment in ASSIGNMENTS:
-        submit(root, assignment, "solution", fill=full[assignment], csv=example_csv if assignment == CLU else None)
+        submit(root, assignment, "solution", answers=full[assignment], text=text[assignment],
+               csv=example_csv if assignment == CLU else None)
         submit(root, assignment, "untouched")
-    submit(root, IND, "partial", fill={k: full[IND][k] for k in ("reference-answer", "value-chain-answer")}
-           | {"supply-answer": PARTIAL_SUPPLY})
-    submit(root, MOD, "partial", fill={
-        "q1-answer": 'Q1 = {"a": "cluster", "b": "initiative", "c": "initiative"}',
-        "q2-answer": 'Q2 = {"A", "C", "D"}', "q3-answer": "Q3 = 0.6", "q4-answer": 'Q4 = ["North"]'})
-    hostile = {
-        "loop": full[IND]["reference-answer"] + "\nwhile True:\n    pass",
-        "memory": full[IND]["reference-answer"] + "\nblob = bytearray(10 * 1024 ** 3)",
-        "network": "import socket\nsocket.create_connection(('192.0.2.10', 80), timeout=3)\n" + full[IND]["reference-answer"],
-        "escape": f"open({str(escape)!r}, 'w').write('x')\n" + full[IND]["reference-answer"],
-        "escape-course": "open('../../../gradebook.db', 'w').write('x')\n" + full[IND]["reference-answer"],
-        # the snapshot of the course gradebook (it holds the hidden tests) beside the private courses
-        "peek": "open('../../../../../gradebook.db', 'rb').read()\n" + full[IND]["reference-answer"],
-    }
-    for student, code in hostile.items():
-        submit(root, IND, student, fill=full[IND] | {"reference-answer": code})
+    submit(root, IND, "partial", answers={k: full[IND][k] for k in ("INDUSTRY", "VALUE_CHAIN")} | {"SUPPLY": PARTIAL_SUPPLY})
+    submit(root, MOD, "partial", answers={"Q1": {"a": "cluster", "b": "initiative", "c": "initiative"},
+                                          "Q2": ["A", "C", "D"], "Q3": 0.6, "Q4": ["North"]})
 
     def edit_locked(nb):
         cell(nb, "intro").source += "\nI changed this."
@@ -84,23 +76,26 @@ def graded(released_course, tmp_path_factory):
         nb.cells.remove(cell(nb, "lq-value"))
 
     def duplicate(nb):
-        nb.cells.append(nbformat.from_dict(dict(cell(nb, "supply-answer"))))
+        nb.cells.append(nbformat.from_dict(dict(cell(nb, "supply-form"))))
 
-    submit(root, IND, "edited", fill=full[IND], edit=edit_locked)
-    submit(root, IND, "deleted", fill=full[IND], edit=delete_test)
-    submit(root, IND, "duplicated", fill=full[IND], edit=duplicate)
+    def tamper(nb):
+        nb.cells.insert(2, nbformat.v4.new_code_cell(TAMPERING))
+        cell(nb, "supply-levels").outputs = [nbformat.v4.new_output("stream", name="stdout", text="Passed.")]
+
+    submit(root, IND, "edited", answers=full[IND], edit=edit_locked)
+    submit(root, IND, "deleted", answers=full[IND], edit=delete_test)
+    submit(root, IND, "duplicated", answers=full[IND], edit=duplicate)
     submit(root, IND, "not-json", raw='{"cells": [ this is not json')
-    submit(root, IND, "stubborn", fill=full[IND] | {"reference-answer": full[IND]["reference-answer"] +
-           "\nwhile True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass"})
+    submit(root, IND, "tampered", edit=tamper)  # code that would pass every test, and no answers
+    submit(root, IND, "bad-answers", raw_answers=b'{"document": "industry-document", "answers": [1, 2')
     results = {}
     for assignment in ASSIGNMENTS:
-        results[assignment] = autograde(root, assignment, jobs=2, cell_timeout=CELL_TIMEOUT,
-                                        submission_timeout=40)
-    return root, results, escape
+        results[assignment] = autograde(root, assignment, jobs=2)
+    return root, results
 
 
 def test_solution_gets_full_marks(graded):
-    root, results, _ = graded
+    root, results = graded
     for assignment in ASSIGNMENTS:
         scores = auto_scores(root, assignment, "solution")
         nb = nbformat.read(root / "source" / assignment / f"{assignment}.ipynb", as_version=4)
@@ -111,14 +106,14 @@ def test_solution_gets_full_marks(graded):
 
 
 def test_untouched_release_gets_zero(graded):
-    root, results, _ = graded
+    root, results = graded
     for assignment in ASSIGNMENTS:
         assert set(auto_scores(root, assignment, "untouched").values()) == {0.0}
         assert results[assignment]["untouched"].status == "graded"
 
 
 def test_partial_scores_are_exact(graded):
-    root, _, _ = graded
+    root, _ = graded
     ind = auto_scores(root, IND, "partial")
     assert sum(ind.values()) == 6
     assert ind["supply-levels"] == 0 and ind["supply-structure"] == 1 and ind["supply-sources"] == 1
@@ -127,31 +122,35 @@ def test_partial_scores_are_exact(graded):
 
 
 @pytest.mark.parametrize("student, status, reason, score", [
-    ("loop", "flagged", f"ran longer than {CELL_TIMEOUT} s", 11),
-    ("memory", "flagged", "needed more memory", 11),
-    # the blocked action comes first in its cell, so that cell's answer is lost (2 points)
-    ("network", "flagged", "blocked: opening a network connection", 9),
-    ("escape", "flagged", "blocked: writing a file outside", 9),
-    ("escape-course", "flagged", "blocked: writing a file outside", 9),
-    ("peek", "flagged", "blocked: reading", 9),
     ("edited", "flagged", "the test cell 'supply-levels' was changed", 11),
     ("deleted", "rejected", "the test cell 'lq-value' was deleted", 0),
-    ("duplicated", "rejected", "duplicated cell ids: supply-answer", 0),
+    ("duplicated", "rejected", "duplicated cell ids: supply-form", 0),
     ("not-json", "rejected", "not valid notebook JSON", 0),
-    ("stubborn", "failed", "could not be stopped", 0),
+    ("tampered", "graded", None, 0),
+    ("bad-answers", "flagged", "answers.json cannot be read", 0),
 ])
 def test_bad_submissions_are_flagged(graded, student, status, reason, score):
-    root, results, escape = graded
+    root, results = graded
     outcome = results[IND][student]
     assert outcome.status == status
-    assert any(reason in r for r in outcome.reasons), outcome.reasons
+    assert reason is None or any(reason in r for r in outcome.reasons), outcome.reasons
     assert outcome.score == score
-    assert not escape.exists()
     assert (root / "gradebook.db").read_bytes()[:15] == b"SQLite format 3"
 
 
+def test_tampered_test_cell_shows_the_real_outcome(graded):
+    """The trainee's fake "Passed." output and added code are gone: the test cell shows why it fails."""
+    root, _ = graded
+    nb = nbformat.read(root / "autograded" / "tampered" / IND / f"{IND}.ipynb", as_version=4)
+    outputs = cell(nb, "supply-levels").outputs
+    assert [o.output_type for o in outputs] == ["error"]
+    assert "SUPPLY" in outputs[0].evalue
+    solution = nbformat.read(root / "autograded" / "solution" / IND / f"{IND}.ipynb", as_version=4)
+    assert [o.get("text") for o in cell(solution, "supply-levels").outputs] == ["Passed.\n"]
+
+
 def test_report_lists_every_submission(graded):
-    root, results, _ = graded
+    root, results = graded
     with open(root / "reports" / f"autograde-{IND}.csv", encoding="utf-8") as handle:
         rows = {r["student"]: r for r in csv.DictReader(handle)}
     assert set(rows) == set(results[IND])
@@ -159,11 +158,10 @@ def test_report_lists_every_submission(graded):
 
 
 def test_rerun_changes_nothing(graded):
-    root, _, _ = graded
+    root, _ = graded
     before = dump(root)
-    assert autograde(root, IND, jobs=2, cell_timeout=CELL_TIMEOUT) == {}  # nothing new: skipped
-    again = autograde(root, IND, students=["solution", "partial", "not-json"], jobs=2,
-                      cell_timeout=CELL_TIMEOUT, force=True)
+    assert autograde(root, IND, jobs=2) == {}  # nothing new: skipped
+    again = autograde(root, IND, students=["solution", "partial", "not-json"], jobs=2, force=True)
     assert {s: o.status for s, o in again.items()} == {"solution": "graded", "partial": "graded",
                                                        "not-json": "rejected"}
     assert dump(root) == before
@@ -185,6 +183,8 @@ def test_release_has_no_solution_and_no_hidden_test(released_course):
         source = nbformat.read(released_course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
         released = (released_course / "release" / assignment / f"{assignment}.ipynb").read_text()
         assert "BEGIN SOLUTION" not in released and "HIDDEN TESTS" not in released
+        shipped = json.loads((released_course / "release" / assignment / "answers.json").read_text())
+        assert shipped["answers"] == {}, assignment  # the release carries no answer
         for c in source.cells:
             hidden = strip_hidden(c.source)[1]
             solution = re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", c.source, re.S)
@@ -198,7 +198,7 @@ def test_release_has_no_solution_and_no_hidden_test(released_course):
 
 
 def test_feedback_hides_hidden_tests(graded):
-    root, _, _ = graded
+    root, _ = graded
     for assignment in (IND, MOD):
         feedback(root, assignment)
     source_hidden = []
@@ -214,17 +214,18 @@ def test_feedback_hides_hidden_tests(graded):
         for line in source_hidden:
             assert line not in text, (page, line)
     partial = _text((root / "feedback" / "partial" / MOD / f"{MOD}.html").read_text())
-    assert "Question 1" in partial and "Not yet right" not in partial
+    assert "Question 1" in partial and "Description (c) is not classified correctly." in partial
+    assert 'equals="organisation"' not in partial  # the hidden answer key is not shown
 
 
 def test_control_unsanitised_feedback_reveals_hidden_tests(graded):
     """The checks above can fail: the same partial submissions as a page without the sanitiser (the
-    autograded notebook as HTML) show tracebacks, hidden-test markers and hidden-test lines."""
-    root, _, _ = graded
+    autograded notebook as HTML) show hidden-test markers and hidden-test lines."""
+    root, _ = graded
     for assignment in (IND, MOD):
         nb = nbformat.read(root / "autograded" / "partial" / assignment / f"{assignment}.ipynb", as_version=4)
         text = _text(HTMLExporter().from_notebook_node(nb)[0])
-        assert _revealing(text) == ["Traceback", "HIDDEN"], assignment
+        assert "HIDDEN" in _revealing(text), assignment
         hidden = [ln for c in nb.cells for ln in strip_hidden(c.source)[1]]
         assert hidden and all(line in text for line in hidden)
 
@@ -232,7 +233,7 @@ def test_control_unsanitised_feedback_reveals_hidden_tests(graded):
 def test_export_per_part(graded, tmp_path):
     from clusterlab.cli import main
 
-    root, _, _ = graded
+    root, _ = graded
     out = tmp_path / "parts.csv"
     assert main(["grade", "export", "--course", str(root), "--output", str(out),
                  "--summary", str(tmp_path / "summary.csv")]) == 0
@@ -245,40 +246,19 @@ def test_export_per_part(graded, tmp_path):
     assert (tmp_path / "summary.csv").read_text().startswith("assignment")
 
 
-def test_submission_time_limit_costs_only_that_submission(graded):
-    """A submission that keeps its kernel busy past the submission's time limit fails alone: each of
-    its cells waits for an event that never comes, until the cell limit interrupts it."""
-    root, _, _ = graded
-    full = answers(root, MOD)
-    slow = {gid: "import threading\nthreading.Event().wait()\n" + code for gid, code in full.items()}
-    submit(root, MOD, "slow", fill=slow)
-    before = [row for row in dump(root) if row[1] != "slow"]
-    limited = autograde(root, MOD, students=["solution", "slow"], jobs=2, cell_timeout=CELL_TIMEOUT,
-                        submission_timeout=10, force=True)
-    assert limited["slow"].status == "failed"
-    assert "stopped after 10 s" in limited["slow"].reasons[0]
-    assert limited["solution"].status == "graded"
-    assert [row for row in dump(root) if row[1] != "slow"] == before
-
-SPEED_PATCHES = sorted([SKIP_RFC3987, LEAN_NBGRADER, LAZY_ARCHIVE_UTIL, FORKED_KERNELS, CACHED_SCHEMA, SHARED_ENGINES])
+SPEED_PATCHES = sorted([SKIP_RFC3987, LEAN_NBGRADER, LAZY_ARCHIVE_UTIL, CACHED_SCHEMA, SHARED_ENGINES])
 
 
 def test_stock_path_grades_the_same_without_patches(graded, monkeypatch):
     """With ``CLUSTERLAB_NO_PATCHES=1`` the grading processes skip every speed patch: nbgrader's stock
-    path gives the same scores, and the sandbox still holds."""
-    root, results, escape = graded
+    path gives the same scores."""
+    root, results = graded
     # control: in the run with the patches on, every patch ran
     assert all(results[MOD][s].patches_off == [] for s in ("solution", "partial", "untouched"))
-    full = answers(root, MOD)
-    submit(root, MOD, "stock-escape", fill=full | {"q3-answer": f"open({str(escape)!r}, 'w').write('x')\n" +
-                                                   full["q3-answer"]})
     before = dump(root)
-    monkeypatch.setenv("CLUSTERLAB_NO_PATCHES", "1")  # inherited by the workers and their kernels
-    stock = autograde(root, MOD, students=["solution", "partial", "untouched", "stock-escape"], jobs=2,
-                      cell_timeout=CELL_TIMEOUT, force=True)
+    monkeypatch.setenv("CLUSTERLAB_NO_PATCHES", "1")  # inherited by the workers
+    stock = autograde(root, MOD, students=["solution", "partial", "untouched"], jobs=2, force=True)
     assert {s: o.status for s, o in stock.items()} == {"solution": "graded", "partial": "graded",
-                                                       "untouched": "graded", "stock-escape": "flagged"}
+                                                       "untouched": "graded"}
     assert all(o.patches_off == SPEED_PATCHES for o in stock.values())  # the patched path was skipped
-    assert [row for row in dump(root) if row[1] != "stock-escape"] == before
-    assert any("blocked: writing a file outside" in r for r in stock["stock-escape"].reasons)
-    assert not escape.exists()
+    assert dump(root) == before

@@ -59,7 +59,7 @@ def test_no_solution_and_no_hidden_test(generated, source):
         [theirs] = [c for c in student["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id]
         assert "YOUR ANSWER HERE" in "".join(theirs["source"])
     # the trainee's self-check is there
-    assert any("check_document(" in "".join(c["source"]) for c in student["cells"])
+    assert any("self_check(" in "".join(c["source"]) for c in student["cells"])
 
 
 @pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.parent.name)

@@ -4,6 +4,7 @@ they ask for (diamond factors, helix roles) are the keys of ``clusterlab.vocabul
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -38,41 +39,38 @@ def test_source_notebook_runs_clean(path, tmp_path):
 
 # ------------------------------------------------------------------------------ the shared words
 CLUSTER = SOURCE / "cluster-document" / "cluster-document.ipynb"
-KEYS_RATED = re.compile(r'"(\w+)": \{"rating"')
-KEYS_LISTED = re.compile(r"^- `(\w+)`", re.M)
+EXAMPLE_ANSWERS = EXAMPLES / "cluster-document" / "answers.json"
 
 
 def _cell(nb, cell_id: str) -> str:
     return next(c.source for c in nb.cells if c.get("id") == cell_id)
 
 
-def unknown_diamond_keys(instructions: str, answer: str) -> set[str]:
-    """Diamond keys the document names (in its list of factors, its template and its solution) that
-    are not the corners of the diamond in ``clusterlab.vocabulary``."""
-    named = set(KEYS_LISTED.findall(instructions)) | set(KEYS_RATED.findall(answer))
-    return named - set(DIAMOND_CORNERS)
+def unknown_diamond_keys(diamond: dict) -> set[str]:
+    """Diamond keys of an answer that are not the corners of the diamond in ``clusterlab.vocabulary``."""
+    return set(diamond) - set(DIAMOND_CORNERS)
 
 
 def test_diamond_keys_are_the_vocabulary_corners():
     assert DIAMOND_CORNERS == tuple(DIAMOND_FACTORS)[:4] and "government" not in DIAMOND_CORNERS
-    nb = nbformat.read(CLUSTER, as_version=4)
-    instructions, answer = _cell(nb, "diamond-instructions"), _cell(nb, "diamond-answer")
-    assert unknown_diamond_keys(instructions, answer) == set()
-    assert KEYS_LISTED.findall(instructions) == list(DIAMOND_CORNERS)
-    template, solution = answer.split("### BEGIN SOLUTION")
-    assert KEYS_RATED.findall(template) == KEYS_RATED.findall(solution) == list(DIAMOND_CORNERS)
+    example = json.loads(EXAMPLE_ANSWERS.read_text(encoding="utf-8"))["answers"]["DIAMOND"]
+    assert unknown_diamond_keys(example) == set() and list(example) == list(DIAMOND_CORNERS)
+    instructions = _cell(nbformat.read(CLUSTER, as_version=4), "diamond-instructions").lower()
+    for corner in DIAMOND_CORNERS:  # each corner is explained, in the vocabulary's words
+        assert f"**{DIAMOND_FACTORS[corner].lower()}**" in instructions, corner
 
 
 def test_control_old_diamond_keys_are_found():
-    old = '- `factor_conditions`: inputs\n- `related_supporting`: suppliers\n'
-    assert unknown_diamond_keys(old, '"strategy_rivalry": {"rating": 3}') == {"related_supporting", "strategy_rivalry"}
+    assert unknown_diamond_keys({"factor_conditions": {}, "related_supporting": {}, "strategy_rivalry": {}}) == \
+        {"related_supporting", "strategy_rivalry"}
 
 
 def test_helix_roles_are_the_vocabulary_roles():
     assert HELIX == tuple(HELIX_ROLES) and STRANDS == ("industry", "academia", "government")
     nb = nbformat.read(CLUSTER, as_version=4)
-    row = next(line for line in _cell(nb, "database-instructions").splitlines() if line.startswith("| `helix`"))
-    assert re.findall(r"`(\w+)`", row.split("|")[2]) == list(HELIX_ROLES)
+    row = next(line for line in _cell(nb, "database-instructions").splitlines() if line.startswith("| helix"))
+    named = re.findall(r"(\w+) \(", row.split("|")[2].split(";")[0]) + re.findall(r"or (\w+) for", row)
+    assert named == list(HELIX_ROLES)
     for csv in (SOURCE / "cluster-document" / "actors.csv", EXAMPLES / "cluster-document" / "actors.csv"):
         roles = {row["helix"] for row in load_actors(csv)}
         assert roles <= set(HELIX_ROLES), csv
