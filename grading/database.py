@@ -12,17 +12,23 @@ Columns (one actor per row):
 - ``size``: ``micro`` (under 10 employees), ``small`` (10-49), ``medium`` (50-249), ``large`` (250 or more);
 - ``location``: the town or area where it is based;
 - ``member``: ``yes`` if it is a member of the cluster organisation, otherwise ``no``.
+
+The file may be saved by Excel or LibreOffice as CSV: comma, semicolon or tab separated, in UTF-8
+or Windows-1252 (see :mod:`clusterlab.tables`).
 """
 
 from __future__ import annotations
 
-import csv
 import html
+import os
+import stat
 from pathlib import Path
 
+from clusterlab.tables import read_table
 from clusterlab.vocabulary import HELIX_ROLES
 
-__all__ = ["COLUMNS", "TYPES", "HELIX", "STRANDS", "SIZES", "MEMBER", "EXAMPLE_MARK", "ActorTable", "load_actors"]
+__all__ = ["COLUMNS", "TYPES", "HELIX", "STRANDS", "SIZES", "MEMBER", "EXAMPLE_MARK", "ActorTable", "load_actors",
+           "load_actors_bytes"]
 
 COLUMNS = ("name", "type", "helix", "size", "location", "member")
 TYPES = ("firm", "university", "research centre", "training centre", "public body",
@@ -35,6 +41,8 @@ SIZES = ("micro", "small", "medium", "large")
 MEMBER = ("yes", "no")
 #: Rows of the template whose name contains this text are examples to delete.
 EXAMPLE_MARK = "(example: delete this row)"
+#: The largest actors file read (5 MB): far more than a cluster's actors need.
+MAX_BYTES = 5 * 1024 * 1024
 
 
 class ActorTable(list):
@@ -68,35 +76,42 @@ class ActorTable(list):
 def load_actors(path: str | Path = "actors.csv") -> ActorTable:
     """Read the cluster database from a CSV file; never raises.
 
-    Cells are stripped of outer spaces; rows that are completely empty are skipped. When the file
-    cannot be read, the table is empty and ``problems`` says why.
+    The file must be an ordinary file (not a link, a folder or a pipe) of at most 5 MB. It is read
+    by :func:`load_actors_bytes`; when it cannot be read, the table is empty and ``problems`` says why.
     """
     path = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, flags)
     except FileNotFoundError:
-        return ActorTable(path=str(path), problems=[f"The file {path.name} was not found next to the notebook."])
+        return _failed(path, f"The file {path.name} was not found next to the notebook.")
     except OSError as exc:
-        return ActorTable(path=str(path), problems=[f"The file {path.name} could not be read ({exc.strerror})."])
+        if path.is_symlink():
+            return _failed(path, f"The file {path.name} is a link to another file: it must be an ordinary "
+                                 "file. Copy the table itself next to the notebook.")
+        return _failed(path, f"The file {path.name} could not be read ({exc.strerror}).")
     try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return ActorTable(path=str(path), problems=[
-            f"The file {path.name} is not saved as UTF-8 text: save it again as 'CSV UTF-8'."])
-    try:
-        dialect = csv.Sniffer().sniff(content.splitlines()[0] if content else ",", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(content.splitlines(), dialect)
-    try:
-        lines = [[cell.strip() for cell in line] for line in reader]
-    except csv.Error as exc:
-        return ActorTable(path=str(path), problems=[f"The file {path.name} is not a valid CSV file ({exc})."])
-    lines = [line for line in lines if any(line)]
-    if not lines:
-        return ActorTable(path=str(path), problems=[f"The file {path.name} is empty: keep its first line, the column names."])
-    header = [h.lower() for h in lines[0]]
-    table = [dict(zip(header, line + [""] * (len(header) - len(line)))) for line in lines[1:]]
-    long_rows = [i + 2 for i, line in enumerate(lines[1:]) if len(line) > len(header)]
-    problems = [f"Line(s) {', '.join(map(str, long_rows[:5]))} of {path.name} have more cells than there are columns."] if long_rows else []
-    return ActorTable(table, path=str(path), columns=header, problems=problems)
+        with os.fdopen(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return _failed(path, f"The file {path.name} must be an ordinary file, but it is a folder or a "
+                                     "special file: save the table as a CSV file with that name.")
+            data = file.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return _failed(path, f"The file {path.name} could not be read ({exc.strerror}).")
+    table = load_actors_bytes(data, name=path.name)
+    table.path = str(path)
+    return table
+
+
+def load_actors_bytes(data: bytes, name: str = "actors.csv") -> ActorTable:
+    """Read the cluster database from the bytes of a CSV file (an upload, for example); never raises.
+
+    Comma, semicolon and tab separated files saved as UTF-8 or Windows-1252 are all read (see
+    :func:`clusterlab.tables.read_table`). Column names are lower-cased.
+    """
+    read = read_table(data, name=name, max_bytes=MAX_BYTES)
+    return ActorTable(read.rows, path=name, columns=[h.lower() for h in read.header], problems=read.problems)
+
+
+def _failed(path: Path, problem: str) -> ActorTable:
+    return ActorTable(path=str(path), problems=[problem])
