@@ -143,5 +143,5 @@ def lookup(ns: Mapping, name: str) -> object:
 
 
 def not_defined(rule: str, name: str) -> list[Finding]:
-    """The finding for a variable the trainee has not defined yet."""
-    return [Finding(rule, name, "not defined yet: fill in its cell and run it.")]
+    """The finding for a part the trainee has not answered yet."""
+    return [Finding(rule, name, "not answered yet: fill in the form of this part.")]

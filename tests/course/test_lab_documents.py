@@ -10,6 +10,7 @@ from nbclient import NotebookClient
 
 from clusterlab import lab
 from clusterlab.grading import student_versions as sv
+from clusterlab.grading.answers import save
 from clusterlab.lab_view import build_view
 
 pytestmark = pytest.mark.slow
@@ -53,12 +54,12 @@ def test_self_check_runs_in_my_documents(trainee):
     view, _ = trainee
     path = view.root / "my-documents" / "cluster-document" / "cluster-document.ipynb"
     nb = nbformat.read(path, as_version=4)
-    # the trainee's first answer: a timeline (the other answers are still nbgrader's placeholders)
-    [answer] = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "history-answer"]
-    answer.source = ('TIMELINE = [{"year": 1890, "event": "Wool mills open along the river"},\n'
-                     '            {"year": 1962, "event": "The textile school opens a department"},\n'
-                     '            {"year": 1995, "event": "Production of clothing moves abroad"},\n'
-                     '            {"year": 2012, "event": "Firms found the cluster association"}]')
+    # the trainee's first answer, as its form saves it: a timeline (the other parts are unanswered)
+    timeline = [{"year": 1890, "event": "Wool mills open along the river"},
+                {"year": 1962, "event": "The textile school opens a department"},
+                {"year": 1995, "event": "Production of clothing moves abroad"},
+                {"year": 2012, "event": "Firms found the cluster association"}]
+    save(path.parent / "answers.json", "cluster-document", "TIMELINE", timeline)
     NotebookClient(nb, timeout=120, startup_timeout=120, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     text, errors = self_check_output(nb)
@@ -66,10 +67,10 @@ def test_self_check_runs_in_my_documents(trainee):
     assert "Self-check of the cluster document" in text, text
     # it reacts to the trainee's work: the answered part is not listed, the unanswered ones are
     assert "History and origins" not in text and "TIMELINE" not in text
-    assert "FACTORS: not defined yet" in text
+    assert "FACTORS: not answered yet" in text
     # the actors.csv beside the notebook (in my-documents) was read: its example rows are pointed out
     assert "ACTORS: delete the template's example row" in text
-    [load] = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "database-load"]
+    [load] = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "actors-form"]
     assert not [o for o in load.outputs if o.output_type == "error"]
 
 
@@ -77,9 +78,10 @@ def test_control_self_check_lists_the_unanswered_timeline(trainee):
     """The check above can fail: without an answer the timeline is listed."""
     view, _ = trainee
     path = view.root / "my-documents" / "cluster-document" / "cluster-document.ipynb"
+    save(path.parent / "answers.json", "cluster-document", "TIMELINE", None)
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=120, startup_timeout=120, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     text, errors = self_check_output(nb)
     assert not errors, errors
-    assert "TIMELINE: not defined yet" in text, text
+    assert "TIMELINE: not answered yet" in text, text

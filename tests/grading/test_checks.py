@@ -114,7 +114,7 @@ def test_unknown_selector():
 
 def test_report_is_plain_text():
     text = repr(check_document({}, "industry-document"))
-    assert "INDUSTRY" in text and "fill in its cell" in text and "Traceback" not in text
+    assert "INDUSTRY" in text and "fill in the form of this part" in text and "Traceback" not in text
 
 
 json_like = st.recursive(
