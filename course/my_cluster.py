@@ -9,7 +9,6 @@ strategy report read the same record (:func:`load_record`).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -18,100 +17,15 @@ from pathlib import Path
 import yaml
 
 from clusterlab.errors import ComponentError
+from clusterlab.widgets.fields import Column, FieldSpec, FieldSpecError, parse_fields  # noqa: F401 (re-exported)
 from clusterlab.widgets.storage import WorkStore
-
-from . import vocabulary
 
 SPEC_FILE = Path(__file__).resolve().parent / "my_cluster.yaml"
 STORE_KEY = "my-cluster"
-TYPES = ("text", "long_text", "choice", "number", "table")
-MAX_TEXT = {"text": 300, "long_text": 3000}
 
 
-class MyClusterSpecError(ComponentError):
+class MyClusterSpecError(FieldSpecError):
     """``my_cluster.yaml`` is broken; the message names the file, the field and the reason."""
-
-
-@dataclass(frozen=True)
-class Column:
-    id: str
-    label: str
-    type: str
-    choices: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One field of the record: what the trainee reads, and what a valid value is."""
-
-    id: str
-    label: str
-    type: str
-    help: str = ""
-    choices: dict[str, str] | None = None
-    unit: str = ""
-    min: float | None = None
-    max: float | None = None
-    columns: tuple[Column, ...] = ()
-    max_rows: int = 20
-
-    def clean(self, value):
-        """The value checked and tidied (text stripped, empty rows dropped); None when empty.
-
-        Raises ComponentError with a message that names the field and says how to fix it.
-        """
-        where = f"'{self.label}'"
-        if value is None or value == "" or value == []:
-            return None
-        if self.type in MAX_TEXT:
-            if not isinstance(value, str):
-                raise ComponentError(f"{where} must be text.")
-            value = value.strip()
-            if len(value) > MAX_TEXT[self.type]:
-                raise ComponentError(f"{where} is too long ({len(value)} characters); shorten it to "
-                                     f"{MAX_TEXT[self.type]} or fewer.")
-            return value or None
-        if self.type == "choice":
-            if value not in (self.choices or {}):
-                raise ComponentError(f"{where}: choose one of the options in the list.")
-            return value
-        if self.type == "number":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ComponentError(f"{where} must be a number.")
-            if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
-                raise ComponentError(f"{where} must be between {self.min:g} and {self.max:g}{self.unit}; "
-                                     f"you entered {value:g}.")
-            return value
-        return self._clean_table(value, where)
-
-    def _clean_table(self, rows, where: str) -> list[dict] | None:
-        if not isinstance(rows, list):
-            raise ComponentError(f"{where} must be a list of rows.")
-        kept = []
-        for n, row in enumerate(rows, 1):
-            if not isinstance(row, dict):
-                raise ComponentError(f"{where}, row {n}: a row must have one entry per column.")
-            clean = {}
-            for col in self.columns:
-                cell = row.get(col.id)
-                if cell in (None, ""):
-                    clean[col.id] = None
-                elif col.type == "choice":
-                    if cell not in (col.choices or {}):
-                        raise ComponentError(f"{where}, row {n}: choose a value for '{col.label}' from the list.")
-                    clean[col.id] = cell
-                else:
-                    if not isinstance(cell, str):
-                        raise ComponentError(f"{where}, row {n}: '{col.label}' must be text.")
-                    if len(cell.strip()) > MAX_TEXT["text"]:
-                        raise ComponentError(f"{where}, row {n}: '{col.label}' is too long; shorten it to "
-                                             f"{MAX_TEXT['text']} characters or fewer.")
-                    clean[col.id] = cell.strip() or None
-            if any(v is not None for v in clean.values()):
-                kept.append(clean)
-        if len(kept) > self.max_rows:
-            raise ComponentError(f"{where} has {len(kept)} rows; keep at most {self.max_rows}.")
-        return kept or None
 
 
 @dataclass(frozen=True)
@@ -119,40 +33,6 @@ class Section:
     id: str
     title: str
     fields: tuple[str, ...]
-
-
-def _choices(name, where: str) -> dict[str, str]:
-    try:
-        return vocabulary.choices(name)
-    except KeyError as exc:
-        raise MyClusterSpecError(f"{SPEC_FILE}: {where}: {exc.args[0]}") from None
-
-
-def _field(fid: str, raw) -> FieldSpec:
-    where = f"field '{fid}'"
-    if not isinstance(raw, dict) or raw.get("type") not in TYPES or not isinstance(raw.get("label"), str):
-        raise MyClusterSpecError(f"{SPEC_FILE}: {where}: give a 'label' and a 'type' ({', '.join(TYPES)}).")
-    extra = set(raw) - {"label", "help", "type", "choices", "unit", "min", "max", "columns", "max_rows"}
-    if extra:
-        raise MyClusterSpecError(f"{SPEC_FILE}: {where}: unknown key(s) {', '.join(sorted(extra))}.")
-    kind = raw["type"]
-    choices = _choices(raw.get("choices"), where) if kind == "choice" else None
-    columns = ()
-    if kind == "table":
-        cols = raw.get("columns")
-        if not isinstance(cols, list) or not cols:
-            raise MyClusterSpecError(f"{SPEC_FILE}: {where}: a table needs a list of 'columns'.")
-        built = []
-        for col in cols:
-            if not isinstance(col, dict) or col.get("type") not in ("text", "choice") or not col.get("id"):
-                raise MyClusterSpecError(f"{SPEC_FILE}: {where}: each column needs an id, a label and a type "
-                                         "(text or choice).")
-            col_choices = _choices(col.get("choices"), f"{where}, column '{col['id']}'") \
-                if col["type"] == "choice" else None
-            built.append(Column(col["id"], str(col.get("label", col["id"])), col["type"], col_choices))
-        columns = tuple(built)
-    return FieldSpec(fid, raw["label"], kind, str(raw.get("help", "")).strip(), choices, str(raw.get("unit", "")),
-                     raw.get("min"), raw.get("max"), columns, int(raw.get("max_rows", 20)))
 
 
 @lru_cache(maxsize=1)
@@ -164,7 +44,10 @@ def _load(mtime_ns: int) -> tuple[dict[str, FieldSpec], dict[str, Section]]:
     if not isinstance(data, dict) or not isinstance(data.get("fields"), dict) or not isinstance(
             data.get("sections"), dict):
         raise MyClusterSpecError(f"{SPEC_FILE}: the file must hold 'fields' and 'sections'.")
-    fields = {fid: _field(fid, raw) for fid, raw in data["fields"].items()}
+    try:
+        fields = parse_fields(data["fields"], source=str(SPEC_FILE))
+    except FieldSpecError as exc:
+        raise MyClusterSpecError(str(exc)) from None
     sections = {}
     for sid, raw in data["sections"].items():
         names = raw.get("fields") if isinstance(raw, dict) else None

@@ -40,7 +40,8 @@ if ! { "$venv/bin/python" -m pip install --disable-pip-version-check --upgrade p
   echo "Installing the course failed (full log: $log). Check the network connection to the package index and run this command again." >&2
   exit 1
 fi
-# JupyterLab defaults for the course: no news or update pop-ups (the course works offline).
+# JupyterLab defaults for the course: no news or update pop-ups (the course works offline), and every
+# cell of a notebook kept on the page, so the forms of a document stay live while the trainee scrolls.
 mkdir -p "$venv/share/jupyter/lab/settings"
 cp "$root/course/config/lab-overrides.json" "$venv/share/jupyter/lab/settings/overrides.json"
 echo "$want" > "$stamp"
