@@ -34,6 +34,8 @@ from .startup import scripts_on_path
 
 __all__ = ["autograde", "fingerprint", "NotReleasedError", "SUBMISSION_TIMEOUT"]
 
+#: What nbgrader's submit adds to a submission: its time, and a digest nbgrader checks.
+NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
 #: Seconds one submission may take in a worker (nbgrader and the sandboxed reading together).
 SUBMISSION_TIMEOUT = 120
 
@@ -176,7 +178,8 @@ def _take_in(root: Path, assignment: str, student: str, release: Path, scratch: 
     from .prevalidate import prevalidate
 
     staged = scratch / "staged" / student
-    intake = take_in(root / "submitted" / student / assignment, expected_files(release), staged)
+    wanted = [*expected_files(release), *NBGRADER_FILES]
+    intake = take_in(root / "submitted" / student / assignment, wanted, staged)
     verdict = prevalidate(staged, release)
     outcome = Outcome(student, verdict.status if verdict.status != "ok" else "graded",
                       [*intake.findings, *intake.extra_finding(), *verdict.reasons], fingerprint=mark)

@@ -26,12 +26,12 @@ from pathlib import Path
 __all__ = ["Intake", "take_in", "LIMITS", "MAX_NESTING", "expected_files"]
 
 #: The largest size of each kind of file, in bytes.
-LIMITS = {".ipynb": 20 * 1024 * 1024, ".json": 2 * 1024 * 1024, ".csv": 5 * 1024 * 1024}
+LIMITS = {".ipynb": 20 * 1024 * 1024, ".json": 2 * 1024 * 1024, ".csv": 5 * 1024 * 1024, ".txt": 4096}
 DEFAULT_LIMIT = 5 * 1024 * 1024
 MAX_ENTRIES = 200
 MAX_NESTING = 64
 _KINDS = {stat.S_IFLNK: "a link to another file", stat.S_IFIFO: "a named pipe (FIFO)",
-          stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket"}
+          stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
 
 
 @dataclass
@@ -88,7 +88,7 @@ def _read(path: Path, limit: int) -> tuple[bytes | None, str | None]:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return None, f"is {_KINDS.get(stat.S_IFMT(info.st_mode), 'not an ordinary file')}, not an ordinary file"
+            return None, f"is {_KINDS.get(stat.S_IFMT(info.st_mode), 'a special file')}, not an ordinary file"
         if info.st_size > limit:
             return None, f"is larger than {limit // 2**20} MB"
         chunks, total = [], 0
