@@ -47,6 +47,14 @@ def _answers_or_finding(folder) -> tuple[dict, list[Finding]]:
         return {}, [Finding("answers", answer_file.ANSWERS_FILE, str(exc))]
 
 
+def _report_html(messages: list[str]) -> str:
+    if not messages:
+        return "<div style='color:#2e7d32'><b>Passed:</b> this part is complete.</div>"
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
+    return ("<div class='clusterlab-check-failed' style='border-left:4px solid #c62828;padding:4px 10px;"
+            "background:#fff5f5'><b>Not yet right:</b><ul style='margin:2px 0'>" + items + "</ul></div>")
+
+
 def _not_yet(messages: list[str]) -> None:
     """Show what is not right yet. Under nbgrader (its Validate button) this is an error, so the
     part counts as failed; in the trainee's own run it is a message, so "Run all" goes on and shows
@@ -59,20 +67,70 @@ def _not_yet(messages: list[str]) -> None:
     except ImportError:  # outside Jupyter
         print(text, file=sys.stderr)
         return
-    items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
-    display(HTML("<div class='clusterlab-check-failed' style='border-left:4px solid #c62828;padding:4px 10px;"
-                 "background:#fff5f5'><b>Not yet right:</b><ul style='margin:2px 0'>" + items + "</ul></div>"))
+    display(HTML(_report_html(messages)))
 
 
-def check(*rules: str, folder: str | Path | None = None) -> None:
-    """A visible test: show the findings of ``rules`` on the saved answers, or say it passes."""
+def _findings(rules, folder) -> list[str]:
     answers, found = _answers_or_finding(folder)
     for rule in rules:
         found += check_part(rule, answers)
-    if found:
-        _not_yet([str(f) for f in found])
+    return [str(f) for f in found]
+
+
+class _LiveCheck:
+    """A visible test's result that follows the forms: every save in the folder shows it again."""
+
+    _kept: dict = {}
+
+    def __init__(self, rules: tuple, folder: Path):
+        import weakref
+
+        import ipywidgets as w
+
+        from .form_view import _OPEN
+
+        self.rules, self.path = rules, folder / answer_file.ANSWERS_FILE
+        self.widget = w.HTML()
+        self.refresh()
+        key = (folder, f"check-{id(self)}", rules)  # (folder, document, part), as the forms key theirs
+        kept = type(self)._kept
+        kept[key] = self  # the forms hold only weak references
+        while len(kept) > 200:  # the oldest results (cells run again since) are let go
+            old = next(iter(kept))
+            kept.pop(old)
+            _OPEN.pop(old, None)
+        _OPEN[key] = weakref.ref(self)
+
+    def refresh(self) -> None:
+        self.widget.value = _report_html(_findings(self.rules, self.path.parent))
+
+
+def check(*rules: str, folder: str | Path | None = None) -> None:
+    """A visible test: show the findings of ``rules`` on the saved answers, or say it passes.
+
+    In JupyterLab the result follows the forms: it is shown again whenever a form of the document
+    saves. Under nbgrader's Validate a part that is not right is an error.
+    """
+    found = _findings(rules, folder)
+    if os.environ.get("NBGRADER_EXECUTION") or not _interactive():
+        if found:
+            _not_yet(found)
+        else:
+            print("Passed: this part is complete.")
         return
-    print("Passed: this part is complete.")
+    from IPython.display import display
+
+    display(_LiveCheck(tuple(rules), Path(folder) if folder else Path.cwd()).widget)
+
+
+def _interactive() -> bool:
+    """True in a Jupyter kernel (where widgets show), False in a plain Python process."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def expect(path: str, *, folder: str | Path | None = None, **options) -> None:

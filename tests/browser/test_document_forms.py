@@ -146,8 +146,11 @@ def _find_fetched(lab):
 
 
 def test_the_forms_start_empty_and_show_what_is_missing(submitted):
-    assert "not answered yet" in submitted["before"]
+    assert "not answered yet" in submitted["before"] and "Not yet right" in submitted["before"]
     assert "Saved at" in submitted["after"]
+    # the visible tests follow the forms: once answered, no part is shown as not right any more
+    assert "Not yet right" not in submitted["after"]
+    assert submitted["after"].count("Passed: this part is complete.") == 7
 
 
 def test_browser_submission_gets_full_marks_in_a_batch(course, submitted):
