@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -37,7 +38,26 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return f"{place(self.where)}: {self.message}"
+
+
+#: How an answer is named to the trainee where its key would not say it plainly.
+_NAMES = {"LQ": "location quotient", "ACTORS": "cluster database"}
+_KEY = re.compile(r"^([A-Z][A-Z0-9_]*)(?![a-z])(.*)$", re.S)
+_FIELD = re.compile(r"\['([^']*)'\]")
+
+
+def place(where: str) -> str:
+    """Where a finding is, in words: ``SUPPLY row 2, value`` -> ``supply, row 2, value``,
+    ``INDUSTRY['activity_codes']`` -> ``industry, activity codes``, ``Q1['a']`` -> ``question 1, a``."""
+    match = _KEY.match(where)
+    if not match:
+        return where
+    key, rest = match.groups()
+    name = _NAMES.get(key) or (f"question {key[1:]}" if re.fullmatch(r"Q\d+", key) else key.lower().replace("_", " "))
+    rest = _FIELD.sub(lambda f: ", " + (f.group(1) if re.fullmatch(r"[eE]_\w+", f.group(1))
+                                         else f.group(1).replace("_", " ")), rest)
+    return name + ("," if rest.startswith(" row") else "") + rest
 
 
 def is_number(value: object) -> bool:
@@ -64,7 +84,7 @@ def text(rule: str, where: str, value: object, *, min_words: int = 1) -> list[Fi
 def text_list(rule: str, where: str, value: object, minimum: int) -> list[Finding]:
     """A list of at least ``minimum`` non-empty texts."""
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
-        return [Finding(rule, where, 'give a list of texts, e.g. ["first", "second"].')]
+        return [Finding(rule, where, "give a list of texts, one per line.")]
     if len(value) < minimum:
         return [Finding(rule, where, f"give at least {minimum} (you gave {len(value)}).")]
     return []
@@ -105,10 +125,10 @@ def choice(rule: str, where: str, value: object, allowed: Sequence[str]) -> list
 def table(rule: str, name: str, value: object, *, min_rows: int = 1) -> list[Finding]:
     """A list of rows (dictionaries) with at least ``min_rows`` rows."""
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
-        return [Finding(rule, name, "this should be a list of rows, each row a dictionary {...}.")]
+        return [Finding(rule, name, "this should be a table of rows: fill it in with the form.")]
     bad = [i + 1 for i, row in enumerate(value) if not isinstance(row, Mapping)]
     if bad:
-        return [Finding(rule, name, f"row(s) {', '.join(map(str, bad[:5]))} are not dictionaries {{...}}.")]
+        return [Finding(rule, name, f"row(s) {', '.join(map(str, bad[:5]))} have no columns: fill them in with the form.")]
     if len(value) < min_rows:
         return [Finding(rule, name, f"give at least {min_rows} rows (you gave {len(value)}).")]
     return []
@@ -117,7 +137,7 @@ def table(rule: str, name: str, value: object, *, min_rows: int = 1) -> list[Fin
 def record(rule: str, where: str, value: object, keys: Sequence[str]) -> list[Finding]:
     """A dictionary that has every one of ``keys``."""
     if not isinstance(value, Mapping):
-        return [Finding(rule, where, "this should be a dictionary {...}.")]
+        return [Finding(rule, where, "this should have named fields: fill it in with the form.")]
     missing = [k for k in keys if k not in value]
     if missing:
         return [Finding(rule, where, f"add the missing field(s): {', '.join(missing)}.")]

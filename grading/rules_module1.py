@@ -18,7 +18,7 @@ def q1_format(ns) -> list[Finding]:
     if answer is MISSING:
         return not_defined(rule, "Q1")
     if not isinstance(answer, dict) or set(answer) != {"a", "b", "c"}:
-        return [Finding(rule, "Q1", 'write a dictionary with the keys "a", "b" and "c".')]
+        return [Finding(rule, "Q1", "answer (a), (b) and (c).")]
     found = []
     for key in ("a", "b", "c"):
         found += choice(rule, f"Q1['{key}']", answer[key], KINDS)
@@ -30,12 +30,12 @@ def q2_format(ns) -> list[Finding]:
     if answer is MISSING:
         return not_defined(rule, "Q2")
     if not isinstance(answer, (set, list, tuple)) or not all(isinstance(x, str) for x in answer):
-        return [Finding(rule, "Q2", 'write a set of letters, e.g. {"A", "B", "C"}.')]
+        return [Finding(rule, "Q2", "tick three letters.")]
     letters = {x.strip().upper() for x in answer}
     if not letters <= set(OPTIONS):
-        return [Finding(rule, "Q2", f"use only the letters {', '.join(OPTIONS)}.")]
+        return [Finding(rule, "Q2", f"tick only the letters {', '.join(OPTIONS)}.")]
     if len(letters) != 3:
-        return [Finding(rule, "Q2", f"choose exactly three letters (you chose {len(letters)}).")]
+        return [Finding(rule, "Q2", f"tick exactly three letters (you ticked {len(letters)}).")]
     return []
 
 
@@ -51,7 +51,7 @@ def q4_format(ns) -> list[Finding]:
     if answer is MISSING:
         return not_defined(rule, "Q4")
     if not isinstance(answer, (list, tuple, set)) or not all(isinstance(x, str) for x in answer):
-        return [Finding(rule, "Q4", 'write a list of region names, e.g. ["West"] (or [] for none).')]
+        return [Finding(rule, "Q4", 'tick the regions that get the star, or "No region".')]
     unknown = [x for x in answer if x.strip().lower() not in REGIONS]
     if unknown:
         return [Finding(rule, "Q4", f"use the region names of the table, not {', '.join(map(repr, unknown[:3]))}.")]

@@ -66,10 +66,10 @@ def test_self_check_runs_in_my_documents(trainee):
     assert not errors, errors
     assert "Self-check of the cluster document" in text, text
     # it reacts to the trainee's work: the answered part is not listed, the unanswered ones are
-    assert "History and origins" not in text and "TIMELINE" not in text
-    assert "FACTORS: not answered yet" in text
+    assert "History and origins" not in text and "timeline" not in text
+    assert "factors: not answered yet" in text
     # the actors.csv beside the notebook (in my-documents) was read: its example rows are pointed out
-    assert "ACTORS: delete the template's example row" in text
+    assert "cluster database: delete the template's example row" in text
     [load] = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "actors-form"]
     assert not [o for o in load.outputs if o.output_type == "error"]
 
@@ -84,4 +84,4 @@ def test_control_self_check_lists_the_unanswered_timeline(trainee):
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     text, errors = self_check_output(nb)
     assert not errors, errors
-    assert "TIMELINE: not answered yet" in text, text
+    assert "timeline: not answered yet" in text, text

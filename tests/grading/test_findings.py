@@ -50,7 +50,7 @@ def test_text_refuses_what_the_components_refuse(value):
 def test_number_findings_say_what_to_change(value, low, high, message):
     [found] = findings.number("rule", "KEY_FIGURES['firms']", value, low=low, high=high, integer=value == 2.5)
     assert found.message == message
-    assert str(found) == f"KEY_FIGURES['firms']: {message}"
+    assert str(found) == f"key figures, firms: {message}"
 
 
 def test_within_bounds_is_no_finding():

@@ -241,7 +241,7 @@ def test_module_1_answers_have_the_shapes_the_rules_read(folder):
     q2 = form(folder, "module-1-check", "q2")
     for letter in "CA":
         q2.view.boxes[letter].value = True
-    assert q2.findings[0].message == "choose exactly three letters (you chose 2)."
+    assert q2.findings[0].message == "tick exactly three letters (you ticked 2)."
     q1 = form(folder, "module-1-check", "q1")
     q1.input("b").value = "initiative"
     assert answers.load(folder / answers.ANSWERS_FILE)["Q1"] == {"a": None, "b": "initiative", "c": None}
