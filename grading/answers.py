@@ -23,12 +23,12 @@ import fcntl
 import json
 import math
 import os
-import tempfile
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from clusterlab.errors import ClusterlabError
+from clusterlab.files import write_atomically
 
 __all__ = ["ANSWERS_FILE", "MAX_BYTES", "MAX_DEPTH", "AnswerFileError", "parse", "read", "load", "save",
            "empty"]
@@ -175,14 +175,5 @@ def save(path: str | os.PathLike, document: str, key: str, value) -> dict:
         payload = json.dumps(new, indent=1, ensure_ascii=False).encode("utf-8")
         if len(payload) > MAX_BYTES:
             raise AnswerFileError(f"the answers would be larger than {MAX_BYTES // 2**20} MB; shorten them.")
-        fd, tmp = tempfile.mkstemp(prefix=".answers-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, payload)
     return new

@@ -16,12 +16,12 @@ import fcntl
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from clusterlab.files import write_atomically
 from clusterlab.validation import describe
 
 from .errors import ComponentError
@@ -106,22 +106,6 @@ def _no_constant(name: str):
     raise json.JSONDecodeError(f"{name} is not allowed", name, 0)
 
 
-def _write_atomically(path: Path, payload: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 class WorkStore:
     """One piece of saved work: ``<folder>/<key>.json``, with a backup of the previous version.
 
@@ -173,8 +157,8 @@ class WorkStore:
                 except ValueError:
                     self.set_aside()
                 else:
-                    _write_atomically(self.backup_path, self.path.read_bytes())
-            _write_atomically(self.path, payload)
+                    write_atomically(self.backup_path, self.path.read_bytes())
+            write_atomically(self.path, payload)
         except OSError as exc:
             raise ComponentError(
                 f"Your work could not be saved to {self.path}: {exc.strerror or exc}. Check that you may "
