@@ -31,7 +31,7 @@ from clusterlab.errors import ClusterlabError
 from clusterlab.files import write_atomically
 
 __all__ = ["ANSWERS_FILE", "MAX_BYTES", "MAX_DEPTH", "AnswerFileError", "parse", "read", "load", "save",
-           "empty"]
+           "empty", "nesting"]
 
 ANSWERS_FILE = "answers.json"
 MAX_BYTES = 2 * 1024 * 1024
@@ -82,6 +82,28 @@ def _plain(value, depth: int, where: str, budget: list[int]):
     raise AnswerFileError(f"{where}: {type(value).__name__} is not plain data (text, number, list or table).")
 
 
+def nesting(data: bytes) -> int:
+    """The deepest nesting of brackets outside strings in JSON bytes (a cheap scan, no parser)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
 def _no_constant(name: str):
     raise ValueError(f"{name} is not a number")
 
@@ -94,14 +116,8 @@ def parse(data: bytes, *, document: str | None = None, name: str = ANSWERS_FILE)
     if len(data) > MAX_BYTES:
         raise AnswerFileError(f"{name} is larger than {MAX_BYTES // 2**20} MB; it cannot be an answer file "
                               "made by the forms.")
-    depth = 0
-    for byte in data:  # refuse deep nesting before the parser sees it
-        if byte in b"[{":
-            depth += 1
-            if depth > MAX_DEPTH + 2:
-                raise AnswerFileError(f"{name}: values are nested too deeply; fill in the forms again.")
-        elif byte in b"]}":
-            depth -= 1
+    if nesting(data) > MAX_DEPTH + 2:  # refuse deep nesting before the parser sees it
+        raise AnswerFileError(f"{name}: values are nested too deeply; fill in the forms again.")
     try:
         content = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
     except UnicodeDecodeError:

@@ -16,7 +16,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from clusterlab.errors import ClusterlabError
 
 from .checks import RULES
-from .engine.outcomes import load_report
+from .engine.outcomes import load_report, spreadsheet_text
 from .nbconfig import COURSE_ID
 from .rubric import load_rubric
 
@@ -64,7 +64,7 @@ def export_parts(root: str | Path, output: str | Path) -> Path:
                     for cell in notebook.grade_cells:
                         grade = grades.get(cell.name)
                         manual = cell.cell_type == "markdown"
-                        rows.append([student, assignment.name, notebook.name, part_name(assignment.name, cell.name),
+                        rows.append([spreadsheet_text(student), assignment.name, notebook.name, part_name(assignment.name, cell.name),
                                      cell.name, "manual" if manual else "auto",
                                      float(grade.score) if grade is not None and grade.score is not None else 0.0,
                                      float(cell.max_score),
@@ -86,4 +86,8 @@ def export_summary(root: str | Path, output: str | Path) -> Path:
         plugin = CsvExportPlugin()
         plugin.to = str(output)
         plugin.export(gb)
+    with open(output, newline="", encoding="utf-8") as handle:  # no cell may read as a formula
+        rows = [[spreadsheet_text(cell) for cell in row] for row in csv.reader(handle)]
+    with open(output, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
     return output

@@ -20,8 +20,12 @@ __all__ = ["clean_html", "clean_file", "DROPPED"]
 
 #: Elements removed together with everything inside them.
 DROPPED = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "noscript",
-           "template"}
-_VOID_DROPPED = {"base", "embed", "meta-refresh"}
+           "template", "animate", "set", "animatemotion", "animatetransform", "animatecolor", "handler",
+           "listener"}
+#: Dropped elements whose content is kept (they have none that matters, or are written unclosed); SVG
+#: animations can set an ``href`` to a script address, so they go too.
+_VOID_DROPPED = {"base", "embed", "animate", "set", "animatemotion", "animatetransform", "animatecolor",
+                 "handler", "listener"}
 _URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset",
               "lowsrc", "dynsrc", "ping", "codebase", "cite", "longdesc", "manifest", "usemap"}
 _BAD_URL = re.compile(r"^\s*(javascript|vbscript|data|livescript|mocha)\s*:", re.I)

@@ -45,6 +45,7 @@ def configure(c, root: str | Path):
                                         LimitOutput, SaveAutoGrades)
 
     from .engine.grade_cells import GradeFromAnswers
+    from .exchange_collect import SafeCollect
     from .feedback import SanitizeFeedback
 
     root = Path(root).resolve()
@@ -53,6 +54,7 @@ def configure(c, root: str | Path):
     c.Exchange.root = os.environ.get("CLUSTERLAB_EXCHANGE") or str(root / "exchange")
     c.Exchange.course_id = COURSE_ID
     c.Autograde.exclude_overwriting = dict(KEEP_SUBMITTED)
+    c.ExchangeFactory.collect = SafeCollect  # ordinary files only, from the trainee they name
     c.Autograde.autograde_preprocessors = [GradeFromAnswers, IgnorePattern, ClearMetadataPreprocessor,
                                            LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     c.GenerateFeedback.preprocessors = [GetGrades, SanitizeFeedback, CSSHTMLHeaderPreprocessor]

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import sys
 import tempfile
 import warnings
@@ -27,7 +28,7 @@ from pathlib import Path
 from clusterlab.errors import ClusterlabError
 from clusterlab.grading.nbconfig import COURSE_ID
 
-from .intake import expected_files, take_in
+from .intake import DEFAULT_LIMIT, LIMITS, MAX_ENTRIES, expected_files, read_ordinary, take_in
 from .outcomes import Outcome, load_report, save_report
 from .pool import WorkerPool
 from .startup import scripts_on_path
@@ -49,18 +50,20 @@ class ScoreError(ClusterlabError, ValueError):
 
 
 def fingerprint(folder: Path) -> str:
-    """A digest of the ordinary files of a submission folder (names and contents); links are not followed."""
+    """A digest of a submission folder: the content of its ordinary files within the intake's limits,
+    and the name, kind and size of anything else, at its top level only and for at most
+    ``MAX_ENTRIES`` entries (so it costs little whatever the folder holds); links are not followed."""
     digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_symlink() or not path.is_file():
-            digest.update(b"special:" + str(path.relative_to(folder)).encode() + b"\0")
-            continue
-        digest.update(str(path.relative_to(folder)).encode() + b"\0")
-        try:
-            with open(path, "rb", opener=lambda p, f: os.open(p, f | os.O_NOFOLLOW | os.O_NONBLOCK)) as handle:
-                digest.update(hashlib.sha256(handle.read(64 * 1024 * 1024)).digest())
-        except OSError:
-            digest.update(b"unreadable")
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)[:MAX_ENTRIES + 1]
+    except OSError:
+        return "unreadable"
+    for entry in entries:
+        info = entry.stat(follow_symlinks=False)
+        digest.update(f"{entry.name}\0{stat.S_IFMT(info.st_mode)}\0{info.st_size}\0".encode())
+        if stat.S_ISREG(info.st_mode):
+            data, _why = read_ordinary(Path(entry.path), LIMITS.get(Path(entry.name).suffix, DEFAULT_LIMIT))
+            digest.update(hashlib.sha256(data or b"").digest())
     return digest.hexdigest()
 
 

@@ -23,7 +23,9 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Intake", "take_in", "LIMITS", "MAX_NESTING", "expected_files"]
+from clusterlab.grading.answers import nesting
+
+__all__ = ["Intake", "take_in", "read_ordinary", "LIMITS", "MAX_NESTING", "expected_files"]
 
 #: The largest size of each kind of file, in bytes.
 LIMITS = {".ipynb": 20 * 1024 * 1024, ".json": 2 * 1024 * 1024, ".csv": 5 * 1024 * 1024, ".txt": 4096}
@@ -56,29 +58,7 @@ def expected_files(release: Path) -> list[str]:
     return sorted(p.name for p in Path(release).iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def _nesting(data: bytes) -> int:
-    """The deepest nesting of brackets outside strings in JSON bytes (a cheap scan, no parser)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in data:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif byte in (0x5D, 0x7D):
-            depth -= 1
-    return deepest
-
-
-def _read(path: Path, limit: int) -> tuple[bytes | None, str | None]:
+def read_ordinary(path: Path, limit: int) -> tuple[bytes | None, str | None]:
     """The content of an ordinary file, or None and why not (never follows a link, never blocks)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
@@ -130,8 +110,8 @@ def take_in(submission: Path, wanted, staging: Path) -> Intake:
         if name not in wanted:
             extra.append(name)
             continue
-        data, why = _read(submission / name, LIMITS.get(Path(name).suffix, DEFAULT_LIMIT))
-        if why is None and name.endswith(".ipynb") and _nesting(data) > MAX_NESTING:
+        data, why = read_ordinary(submission / name, LIMITS.get(Path(name).suffix, DEFAULT_LIMIT))
+        if why is None and name.endswith(".ipynb") and nesting(data) > MAX_NESTING:
             data, why = None, f"is nested more than {MAX_NESTING} levels deep, which no notebook is"
         if why is not None:
             intake.findings.append(f"{name} {why}; it was not graded")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 
 
-__all__ = ["Outcome", "report_paths", "load_report", "save_report"]
+__all__ = ["Outcome", "report_paths", "load_report", "save_report", "spreadsheet_text"]
 
 
 @dataclass
@@ -60,6 +60,16 @@ def save_report(root: Path, assignment: str, outcomes: dict[str, Outcome]) -> Pa
         writer = csv.writer(handle)
         writer.writerow(["student", "status", "score", "max_score", "seconds", "reasons"])
         for row in rows:
-            writer.writerow([row["student"], row["status"], row["score"], row["max_score"], row["seconds"],
-                             "; ".join(row["reasons"])])
+            writer.writerow([spreadsheet_text(row["student"]), row["status"], row["score"], row["max_score"], row["seconds"],
+                             spreadsheet_text("; ".join(row["reasons"]))])
     return csv_path
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text as a spreadsheet shows it, never as a formula (a trainee chooses their id and files' names)."""
+    text = str(text)
+    try:
+        float(text)
+        return text  # a number (a negative one too) stays a number
+    except ValueError:
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -11,11 +11,12 @@ started by :func:`run` inside a sandbox made of:
   course folder, the gradebook, other submissions and ``/etc`` are not there. There is no network
   at all (not even loopback). Nothing outlives it: it dies with its parent, and its process
   namespace ends every process it started.
-- **an unprivileged user**: as root, bubblewrap keeps only the right to change user, and the reader
-  becomes ``nobody`` (65534) with no capabilities and ``no_new_privs`` before it reads a byte; as
+- **an unprivileged user**: as root, bubblewrap keeps only the rights to change user and to drop
+  capabilities, and the reader becomes ``nobody`` (65534) with no capabilities (the bounding set
+  emptied too) and ``no_new_privs`` before it reads a byte; as
   another user, an unprivileged user namespace maps the reader to ``nobody``.
-- **limits** (``setrlimit``, inherited): address space, CPU seconds, 32 processes, no file written
-  larger than 1 MB, 64 open files; its output is read up to :data:`MAX_OUTPUT` bytes, and it is
+- **limits** (``setrlimit``, inherited): address space, CPU seconds, processes (:data:`NPROC` for the
+  user ``nobody``), no file written larger than 1 MB, 64 open files; its output is read up to :data:`MAX_OUTPUT` bytes, and it is
   killed after a wall-clock limit.
 - **an empty environment** (``PATH`` only): no course path, no credentials.
 
@@ -44,6 +45,7 @@ MAX_OUTPUT = 4 * 1024 * 1024
 MEMORY_MB = 768
 CPU_SECONDS = 30
 WALL_SECONDS = 60
+NPROC = 256
 _SYSTEM = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")
 
 
@@ -85,7 +87,7 @@ def _command(staging: Path) -> list[str]:
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--size", str(8 * 1024 * 1024), "--tmpfs", "/run"]
     root = os.geteuid() == 0
     if root:  # keep only the right to change user; the reader drops it before reading anything
-        base += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        base += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
     else:
         base += ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
     for folder in _SYSTEM:
@@ -141,8 +143,8 @@ def _limits(memory_mb: int, cpu_seconds: int):
         resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
         resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if os.geteuid() != 0:  # counted per user: as root the reader is nobody, limited by its namespace
-            resource.setrlimit(resource.RLIMIT_NPROC, (512, 512))
+        # counted per user (nobody, once setpriv has changed to it; root is not bound by it)
+        resource.setrlimit(resource.RLIMIT_NPROC, (NPROC, NPROC))
     return apply
 
 

@@ -86,6 +86,9 @@ def graded(released_course):
     submit(root, IND, "deleted", answers=full[IND], edit=delete_test)
     submit(root, IND, "duplicated", answers=full[IND], edit=duplicate)
     submit(root, IND, "not-json", raw='{"cells": [ this is not json')
+    submit(root, IND, "not-json-answered", answers=full[IND], raw='{"cells": [ this is not json')
+    submit(root, IND, "no-analysis", answers=full[IND], text=text[IND],
+           edit=lambda nb: nb.cells.remove(cell(nb, "analysis")))
     submit(root, IND, "tampered", edit=tamper)  # code that would pass every test, and no answers
     submit(root, IND, "bad-answers", raw_answers=b'{"document": "industry-document", "answers": [1, 2')
     results = {}
@@ -123,9 +126,11 @@ def test_partial_scores_are_exact(graded):
 
 @pytest.mark.parametrize("student, status, reason, score", [
     ("edited", "flagged", "the test cell 'supply-levels' was changed", 11),
-    ("deleted", "rejected", "the test cell 'lq-value' was deleted", 0),
-    ("duplicated", "rejected", "duplicated cell ids: supply-form", 0),
-    ("not-json", "rejected", "not valid notebook JSON", 0),
+    ("deleted", "flagged", "the test cell 'lq-value' was deleted", 11),
+    ("duplicated", "flagged", "duplicated graded cells: supply-form", 11),
+    ("not-json", "flagged", "not valid notebook JSON", 0),
+    ("not-json-answered", "flagged", "not valid notebook JSON", 11),
+    ("no-analysis", "flagged", "the answer cell 'analysis' was deleted", 11),
     ("tampered", "graded", None, 0),
     ("bad-answers", "flagged", "answers.json cannot be read", 0),
 ])
@@ -136,6 +141,18 @@ def test_bad_submissions_are_flagged(graded, student, status, reason, score):
     assert reason is None or any(reason in r for r in outcome.reasons), outcome.reasons
     assert outcome.score == score
     assert (root / "gradebook.db").read_bytes()[:15] == b"SQLite format 3"
+
+
+def test_a_deleted_answer_cell_costs_only_its_part(graded):
+    """The analysis cell was deleted: the autograded parts are all there, the analysis is graded as
+    empty (0, nothing for the instructor to grade); the trainee's other written answer is kept."""
+    root, _ = graded
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+        grades = {g.name: g for nb in gb.find_submission(IND, "no-analysis").notebooks for g in nb.grades}
+        solution = {g.name: g for nb in gb.find_submission(IND, "solution").notebooks for g in nb.grades}
+    assert grades["analysis"].auto_score == 0 and not grades["analysis"].needs_manual_grade
+    assert solution["analysis"].needs_manual_grade  # control: a written analysis waits for the instructor
+    assert sum(g.auto_score or 0 for g in grades.values()) == 11
 
 
 def test_tampered_test_cell_shows_the_real_outcome(graded):
@@ -163,7 +180,7 @@ def test_rerun_changes_nothing(graded):
     assert autograde(root, IND, jobs=2) == {}  # nothing new: skipped
     again = autograde(root, IND, students=["solution", "partial", "not-json"], jobs=2, force=True)
     assert {s: o.status for s, o in again.items()} == {"solution": "graded", "partial": "graded",
-                                                       "not-json": "rejected"}
+                                                       "not-json": "flagged"}
     assert dump(root) == before
 
 
@@ -242,7 +259,7 @@ def test_export_per_part(graded, tmp_path):
     partial = [r for r in rows if r["student"] == "partial" and r["assignment"] == IND and r["kind"] == "auto"]
     assert sum(float(r["score"]) for r in partial) == 6
     assert {r["part"] for r in partial} >= {"Industry supply", "Location quotient", "Reference industry"}
-    assert {r["status"] for r in rows if r["student"] == "not-json" and r["assignment"] == IND} == {"rejected"}
+    assert {r["status"] for r in rows if r["student"] == "not-json" and r["assignment"] == IND} == {"flagged"}
     assert (tmp_path / "summary.csv").read_text().startswith("assignment")
 
 
