@@ -216,7 +216,7 @@ def test_trainee_module_folder_holds_only_the_lessons(trainee_seen, repo):
 
 def test_trainee_documents_are_within_reach(trainee_seen):
     assert sorted(trainee_seen["my-documents"]) == DOCUMENTS
-    assert sorted(trainee_seen["cluster-document"]) == ["actors.csv", "cluster-document.ipynb"]
+    assert sorted(trainee_seen["cluster-document"]) == ["actors.csv", "answers.json", "cluster-document.ipynb"]
 
 
 def test_trainee_can_download_a_document(trainee_seen):

@@ -205,3 +205,24 @@ def test_parse_number_refuses(text):
         parse_number(text)
     message = str(error.value)
     assert message.startswith(f"'{text}' is not a number") and "for example" in message
+
+
+def test_a_real_excel_workbook_is_read():
+    """A workbook written by openpyxl (as Excel saves one): first sheet, numbers kept, names with commas."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["name", "type", "employees"])
+    sheet.append(['Brasserie "Le Nord", Valmora', "firm", 12])
+    sheet.append(["Café Müller", "firm", 3.5])
+    sheet.append([None, None, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    read = read_table(buffer.getvalue(), name="actors.xlsx")
+    assert read.problems == []
+    assert read.header == ["name", "type", "employees"]
+    assert [row["name"] for row in read.rows] == ['Brasserie "Le Nord", Valmora', "Café Müller"]
+    assert [parse_number(row["employees"]) for row in read.rows] == [12, 3.5]
