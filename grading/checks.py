@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from clusterlab.errors import ClusterlabError
 
-from . import rules_cluster, rules_industry, rules_module1
+from . import rules_cluster, rules_industry, rules_module1, rules_module2
 from .findings import Finding, lookup, MISSING
 
 __all__ = ["DOCUMENTS", "RULES", "Finding", "UnknownRuleError", "check_part", "check_document", "require",
@@ -26,6 +26,7 @@ DOCUMENTS: dict[str, tuple] = {
     "industry-document": rules_industry.RULES,
     "cluster-document": rules_cluster.RULES,
     "module-1-check": rules_module1.RULES,
+    "module-2-check": rules_module2.RULES,
 }
 #: rule id -> (document, part, check)
 RULES: dict[str, tuple[str, str, Rule]] = {
@@ -33,7 +34,8 @@ RULES: dict[str, tuple[str, str, Rule]] = {
     for document, rules in DOCUMENTS.items() for rule_id, part, check in rules
 }
 #: A variable that only one document defines tells which document a namespace belongs to.
-_MARKERS = {"INDUSTRY": "industry-document", "SUPPLY": "industry-document",
+_MARKERS = {"Q5": "module-2-check", "Q6": "module-2-check",  # before Q1: module 1 has no Q5 or Q6
+            "INDUSTRY": "industry-document", "SUPPLY": "industry-document",
             "TIMELINE": "cluster-document", "ACTORS": "cluster-document", "DIAMOND": "cluster-document",
             "Q1": "module-1-check", "Q3": "module-1-check"}
 

@@ -15,9 +15,10 @@ __all__ = ["COURSE_ID", "ASSIGNMENTS", "KEEP_SUBMITTED", "configure", "CONFIG_FI
 
 COURSE_ID = "clusterlab"
 #: The assignments, in the order of the course.
-ASSIGNMENTS = ("module-1-check", "industry-document", "cluster-document")
+ASSIGNMENTS = ("module-1-check", "module-2-check", "industry-document", "cluster-document")
 #: Files a trainee fills in besides the notebook: autograde keeps the submitted version.
-KEEP_SUBMITTED = {"module-1-check": ["answers.json"], "industry-document": ["answers.json"],
+KEEP_SUBMITTED = {"module-1-check": ["answers.json"], "module-2-check": ["answers.json"],
+                  "industry-document": ["answers.json"],
                   "cluster-document": ["answers.json", "actors.csv"]}
 
 CONFIG_FILE_TEXT = '''\

@@ -22,7 +22,7 @@ from support.servers import isolated_env, start_course_lab
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LESSON = "modules/01-cluster-economics/01-why-clusters.ipynb"
-DOCUMENTS = ["cluster-document", "industry-document", "module-1-check"]
+DOCUMENTS = ["cluster-document", "industry-document", "module-1-check", "module-2-check"]
 HIDDEN_FROM_TRAINEES = [
     "course/cli.py", "course/__init__.py", "course/lab.py", "course/config/lab-trainee/jupyter_server_config.json",
     "course/scripts/start.sh", "modules/01-cluster-economics/exercises.yaml",

@@ -113,6 +113,14 @@ WORKED = {
         "q3": 0.6,
         "q4": ["North", "East"],
     },
+    "module-2-check": {
+        "q1": {"lq": 3.92, "size": 30.3, "focus": 15.3},
+        "q2": {"a": ["ana", "carla"], "b": "mixed"},
+        "q3": {"size": ["marche", "veneto"], "specialisation": ["marche"], "focus": ["marche", "campania", "veneto"]},
+        "q4": {"national": 80, "mix": -180, "regional": 200},
+        "q5": ["A", "B"],
+        "q6": {"a": "technology", "b": "market", "c": "core_group"},
+    },
 }
 
 
