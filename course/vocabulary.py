@@ -70,6 +70,64 @@ MARSHALL_FORCES: dict[str, str] = {
     "knowledge_spillovers": "Knowledge that spreads from firm to firm",
 }
 
+#: The key success factors of a cluster initiative, in the order they usually matter over time: first
+#: the business and its strategy, then the firms' commitment and the institutions, then how the
+#: initiative is organised and paid for. Source: 001_83d11fce85c392fd.txt, "Key success factors for a
+#: cluster initiative" (lines 391-413); the wording is the course's own.
+INITIATIVE_SUCCESS_FACTORS: dict[str, str] = {
+    "business_scope": "Business scope defined",
+    "future_strategies": "Future strategies identified",
+    "action_plan": "Action plan",
+    "company_involvement": "Involvement and motivation of companies",
+    "core_group": "Leadership of a core group of companies",
+    "incumbent_structures": "Adjusting existing structures (incumbents)",
+    "governance": "Governance",
+    "management": "Cluster management",
+    "budget_cofunding": "Budget and co-funding",
+}
+
+#: One sentence on what a high rating of each success factor means.
+INITIATIVE_SUCCESS_HINTS: dict[str, str] = {
+    "business_scope": "The firms agree which business they are in: the customers, products and segments the "
+                      "initiative is about.",
+    "future_strategies": "The firms have worked out which strategies could keep them competitive in the years ahead.",
+    "action_plan": "Concrete actions, each with someone in charge, a date and resources, turn those strategies "
+                   "into work.",
+    "company_involvement": "Companies take part and give their time because they expect a benefit; the "
+                           "initiative is not carried by public bodies alone.",
+    "core_group": "A small group of committed firms leads the way and draws the others in.",
+    "incumbent_structures": "Bodies that already exist (associations, chambers, technology centres) adapt their "
+                            "roles to support the initiative instead of competing with it.",
+    "governance": "It is clear who decides what, and how; the members accept these rules.",
+    "management": "A cluster manager or a small team has the time and the skills to run the initiative day to day.",
+    "budget_cofunding": "There is a budget for the actions, and the firms pay a share of it next to any public money.",
+}
+
+#: The typology of cluster initiatives: what the initiative is built around. The source arranges them
+#: by their degree of transversality: how far the initiative cuts across industries (the last ones
+#: most). Source: 001_83d11fce85c392fd.txt, "Definition of cluster initiatives" (lines 414-450).
+INITIATIVE_TYPES: dict[str, str] = {
+    "raw_materials": "Raw materials",
+    "manufacturing_processes": "Manufacturing processes",
+    "technology": "Technology-oriented",
+    "product": "Product-oriented",
+    "market": "Market strategies",
+}
+
+#: One sentence on each type of initiative, with examples taken from the source's diagram.
+INITIATIVE_TYPE_HINTS: dict[str, str] = {
+    "raw_materials": "Built around a natural resource and the firms that turn it into products, such as wine "
+                     "or olive oil.",
+    "manufacturing_processes": "Built around a way of making things shared by many firms, such as plastics or "
+                               "metal working.",
+    "technology": "Built around a technology that several industries use, such as biotechnology, information "
+                  "technology or photonics.",
+    "product": "Built around a final product and everything needed to make it, such as furniture, cars or "
+               "health care.",
+    "market": "Built around a market or a group of customers served by firms from many industries, such as "
+              "fashion, retail, fine food, mobility, or children, sport and older people.",
+}
+
 #: Answers for a yes/no question where the trainee may not know.
 YES_NO_UNKNOWN: dict[str, str] = {"yes": "Yes", "no": "No", "unknown": "I don't know"}
 
@@ -89,6 +147,8 @@ CHOICE_LISTS = {
     "helix_roles": lambda: HELIX_ROLES,
     "marshall_forces": lambda: MARSHALL_FORCES,
     "yes_no_unknown": lambda: YES_NO_UNKNOWN,
+    "initiative_success_factors": lambda: INITIATIVE_SUCCESS_FACTORS,
+    "initiative_types": lambda: INITIATIVE_TYPES,
     "lifecycle_stages": lifecycle_stages,
 }
 

@@ -9,6 +9,10 @@ returned by :func:`work_dir`, so it survives a restart.
 The case-based components (five forces, segmentation, value chain, diamond, before and after, key
 figures) read a case with ``Model.from_case(case)``; each of their items keeps its source and basis
 (a :class:`Provenance`), and their views mark what is reconstructed for teaching.
+
+Module 2 adds the regional mapper (:class:`RegionalMapper`: regions ranked by location quotient, with
+the European Cluster Observatory's stars, on Eurostat's regional employment) and the initiative
+scorecard (:class:`InitiativeScorecardView`: candidate initiatives rated on the key success factors).
 """
 
 from ._sourcing import Provenance
@@ -17,6 +21,8 @@ from .concept_check import ConceptCheck, ConceptCheckView, Feedback, Matching, M
 from .diamond import DiamondComparison, DiamondView, FactorScore
 from .errors import ComponentError
 from .five_forces import FiveForces, FiveForcesView, ForceScore, SegmentForces
+from .initiative_scorecard import Candidate, InitiativeScorecard, Rating
+from .initiative_scorecard_view import InitiativeScorecardView
 from .key_figures import KeyFigures, KeyFiguresView, KeyNumber
 from .lifecycle import STAGES, Lifecycle, LifecycleStage, LifecycleView, get_stage
 from .segmentation import MatrixSegment, SegmentationMatrix, SegmentationView
@@ -71,4 +77,25 @@ __all__ = [
     "KeyNumber",
     "KeyFigures",
     "KeyFiguresView",
+    "CASE_REGIONS",
+    "INDUSTRY_GROUPS",
+    "RegionalMapperModel",
+    "RegionalMapper",
+    "Rating",
+    "Candidate",
+    "InitiativeScorecard",
+    "InitiativeScorecardView",
 ]
+
+#: Loaded on first use: the regional mapper needs pandas and the regional figures, which the other
+#: components (and the grading, which imports this package) do not.
+_LAZY = {"CASE_REGIONS": "regional_mapper", "INDUSTRY_GROUPS": "regional_mapper",
+         "RegionalMapperModel": "regional_mapper", "RegionalMapper": "regional_mapper_view"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
