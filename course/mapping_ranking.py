@@ -152,34 +152,51 @@ def _check_codes(table: EmploymentTable, codes: tuple[str, ...], what: str) -> N
                             "check the codes (for example C15, with the section letter).")
 
 
-def _reference(table: EmploymentTable, reference, rows: np.ndarray, year, notes: list[str]):
-    """For the ranked regions: the reference area's row(s) as a label per region and a combining function."""
+def _reference(table: EmploymentTable, reference, rows: np.ndarray, year, notes: list[str], what: str):
+    """For the ranked regions: the reference area's row(s) as a label per region and a combining function.
+
+    The function takes the industry's and the denominator's columns (values and reasons) and returns the
+    reference area's industry and denominator for each ranked region, with why each is missing. Against
+    Europe both are summed over the same countries: those with a national figure for both (a country
+    with a figure for the denominator but none for the industry would otherwise swell the denominator
+    only, and every LQ against Europe would come out too high). ``what`` names the industry and
+    denominator in the note that lists the countries left out.
+    """
     if not isinstance(reference, str) or not reference.strip():
         raise AnalysisError("reference must be 'country', 'all' or a region code such as 'ES'.")
-    choice = reference.strip()
+    choice, n = reference.strip(), int(rows.sum())
     if choice.lower() == "country":
         index = np.array([table.region_index.get(r[:2], -1) for r in table.regions[rows]], dtype=int)
         labels = [r[:2] for r in table.regions[rows]]
-        return labels, lambda column, why: (np.where(index >= 0, column[np.maximum(index, 0)], np.nan),
-                                            [why[i] if i >= 0 else "no figures for the country" for i in index])
+
+        def one(column, why):
+            return (np.where(index >= 0, column[np.maximum(index, 0)], np.nan),
+                    [why[i] if i >= 0 else "no figures for the country" for i in index])
+        return labels, lambda emp, emp_why, den, den_why: (*one(emp, emp_why), *one(den, den_why))
     if choice.lower() in ("all", "europe"):
         countries = np.flatnonzero((table.levels == 0) & ~table.extra_regio)
+        industry, denominator = what
 
-        def combined(column, why):
-            left_out = [table.regions[i] for i in countries if np.isnan(column[i])]
-            if len(left_out) == len(countries):
-                return np.full(rows.sum(), np.nan), ["no country has a figure"] * int(rows.sum())
+        def combined(emp, emp_why, den, den_why):
+            both = [i for i in countries if not np.isnan(emp[i]) and not np.isnan(den[i])]
+            left_out = [i for i in countries if i not in both]
+            if not both:
+                why = ["no country has a figure for both the industry and the denominator"] * n
+                return np.full(n, np.nan), why, np.full(n, np.nan), why
             if left_out:
-                notes.append(f"The reference total leaves out {', '.join(left_out)} (no figure).")
-            return np.full(rows.sum(), np.nansum(column[countries])), [""] * int(rows.sum())
-        return ["all countries"] * int(rows.sum()), combined
+                reasons = [f"{table.regions[i]} ({emp_why[i] or den_why[i]})" for i in left_out]
+                notes.append(f"Europe here = the {len(both)} countries with figures for {industry} and for the "
+                             f"denominator ({denominator}); left out of both the industry and the denominator "
+                             f"totals: {', '.join(reasons)}.")
+            return np.full(n, emp[both].sum()), [""] * n, np.full(n, den[both].sum()), [""] * n
+        return ["all countries"] * n, combined
     code = choice.upper()
     if code not in table.region_index:
         raise AnalysisError(f"The table has no region {choice!r} to use as the reference area: give 'country', "
                             "'all' or a region code of the table, such as 'ES'.")
     i = table.region_index[code]
-    return [code] * int(rows.sum()), lambda column, why: (np.full(rows.sum(), column[i]),
-                                                          [why[i]] * int(rows.sum()))
+    return [code] * n, lambda emp, emp_why, den, den_why: (np.full(n, emp[i]), [emp_why[i]] * n,
+                                                          np.full(n, den[i]), [den_why[i]] * n)
 
 
 def _ranked(table: EmploymentTable, reference, level, year) -> np.ndarray:
@@ -202,8 +219,9 @@ def ranking(frame, industry_codes, reference="country", denominator="manufacturi
 
     ``industry_codes``: a code or a list of codes added together (``["C13", "C14"]``).
     ``reference``: ``"country"`` (each region against its own country), ``"all"`` (against all the
-    countries of the table together) or a region code (against that area; the regions ranked are
-    those inside it). ``denominator``: ``"manufacturing"``, ``"business economy"`` or a list of codes.
+    countries of the table together: the industry and the denominator are both summed over the
+    countries with a national figure for both, and ``attrs["notes"]`` names those left out) or a
+    region code (against that area; the regions ranked are those inside it). ``denominator``: ``"manufacturing"``, ``"business economy"`` or a list of codes.
     ``level``: NUTS level of the regions ranked (None for all). ``year``: default the latest.
 
     Stars are given among the regions ranked (see :mod:`clusterlab.mapping_measures`); ``strong`` is
@@ -225,11 +243,10 @@ def ranking(frame, industry_codes, reference="country", denominator="manufacturi
         raise AnalysisError(f"The table has no figures for {year!r}; it has {', '.join(map(str, table.years))}.")
     notes: list[str] = []
     rows = _ranked(table, reference, level, year)
-    labels, combine = _reference(table, reference, rows, year, notes)
+    labels, combine = _reference(table, reference, rows, year, notes, (" + ".join(codes), label))
     emp_all, emp_why = table.column(codes, year)
     den_all, den_why = table.column(den_codes, year)
-    ref_emp, ref_emp_why = combine(emp_all, emp_why)
-    ref_den, ref_den_why = combine(den_all, den_why)
+    ref_emp, ref_emp_why, ref_den, ref_den_why = combine(emp_all, emp_why, den_all, den_why)
     idx = np.flatnonzero(rows)
     emp, den = emp_all[idx], den_all[idx]
     with np.errstate(all="ignore"):

@@ -13,14 +13,19 @@ The controls, with their keys (used by :meth:`RegionalMapperModel.update`, saved
   (textiles, apparel and leather; see :data:`INDUSTRY_GROUPS`);
 * ``reference``: ``"country"`` (each region against its own country) or ``"all"`` (against Europe:
   all the countries of the table);
-* ``denominator``: ``"manufacturing"``, ``"business economy"`` or ``"custom"`` (then ``custom_codes``,
-  such as ``"C, F"``);
+* ``denominator``: ``"manufacturing"``, ``"business economy"``, ``"total"`` (all activities: the code
+  ``TOTAL``, found in a trainee's own figures) or ``"custom"`` (then ``custom_codes``, such as ``"C, F"``);
 * ``level``: the NUTS level of the regions, 1 or 2 (or 3, with figures that have it, such as a
   trainee's own);
 * ``lq_threshold``, ``size_top_share``, ``focus_top_share``: the thresholds of the three stars;
 * ``y_axis`` (``"focus"`` or ``"size"``) and ``rows`` (how many regions the table lists).
 
 A figure that is missing stays missing (NaN, never 0); the ranking's ``missing`` column says why.
+
+The trainee's own figures replace the Eurostat table without any code: :meth:`RegionalMapperModel.load_figures`
+takes the bytes of an uploaded CSV or spreadsheet file, and :meth:`RegionalMapperModel.use_eurostat`
+goes back to the course's snapshot. The controls are fitted to the new figures (their industries,
+NUTS levels and a denominator they have).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import pandas as pd
 
 from clusterlab import validation as chk
 from clusterlab.analysis import AnalysisError
-from clusterlab.mapping import StarThresholds, ranking
+from clusterlab.mapping import BUSINESS_ECONOMY, StarThresholds, ranking
 from clusterlab.regional_data import SOURCE, RegionalDataError, load_employment
 
 from .errors import ComponentError
@@ -47,7 +52,9 @@ INDUSTRY_GROUPS: dict[str, str] = {
 REFERENCES: dict[str, str] = {"country": "Own country", "all": "Europe"}
 DENOMINATORS: dict[str, str] = {"manufacturing": "Manufacturing (section C)",
                                 "business economy": "Business economy (sections B to N without K, and S95)",
+                                "total": "All activities (TOTAL)",
                                 "custom": "My own list of codes"}
+_DENOMINATOR_CODES = {"manufacturing": ("C",), "business economy": BUSINESS_ECONOMY, "total": ("TOTAL",)}
 Y_AXES: dict[str, str] = {"focus": "Focus", "size": "Size"}
 LEVELS = (1, 2, 3)  # 3 only with figures that have it, such as a trainee's own
 DEFAULTS: dict = dict(industry="C13+C14+C15", reference="country", denominator="manufacturing", custom_codes="",
@@ -102,6 +109,7 @@ def _check(key: str, value):
     if key == "denominator":
         return _choice(value, "The denominator", {"manufacturing": "section C",
                                                   "business economy": "sections B to N without K, and S95",
+                                                  "total": "all activities, the code TOTAL of your own figures",
                                                   "custom": "your own list of codes"}, key)
     if key == "custom_codes":
         return "" if value in ("", None) else ", ".join(code_list(value, "The denominator's codes"))
@@ -127,7 +135,40 @@ def _codes_in(frame: pd.DataFrame) -> dict[str, str]:
     """The industry codes of the table with their labels, in code order."""
     pairs = frame[["nace", "nace_name"]] if "nace_name" in frame else frame[["nace"]].assign(nace_name="")
     pairs = pairs.drop_duplicates("nace").astype(str)
-    return dict(sorted(zip(pairs["nace"], pairs["nace_name"])))
+    codes = dict(sorted(zip(pairs["nace"], pairs["nace_name"])))
+    if "TOTAL" in codes and codes["TOTAL"] in ("", "<NA>", "nan"):
+        codes["TOTAL"] = "All activities"
+    return codes
+
+
+def _levels_in(frame: pd.DataFrame) -> list[int]:
+    found = pd.to_numeric(frame["level"], errors="coerce").dropna().astype(int) if "level" in frame else []
+    return sorted(set(found) & set(LEVELS)) or [2]
+
+
+def _fitted(settings: dict, codes: dict[str, str], levels: list[int]) -> dict:
+    """``settings`` changed where they do not fit figures with these ``codes`` and ``levels``: an industry,
+    a denominator and a NUTS level that the figures have."""
+    s = dict(settings)
+    if not set(s["industry"].split("+")) <= set(codes) and codes:
+        # Figures without the industry chosen: start with their first manufacturing division.
+        divisions = [c for c in codes if len(c) == 3 and c.startswith("C")]
+        others = [c for c in codes if c != "TOTAL" and len(c) > 1] or [c for c in codes if c != "TOTAL"]
+        s["industry"] = (divisions or others or list(codes))[0]
+    usable = [k for k, need in _DENOMINATOR_CODES.items() if set(need) <= set(codes)]
+    if s["denominator"] != "custom" and s["denominator"] not in usable:
+        if usable:
+            s["denominator"] = "manufacturing" if "manufacturing" in usable else usable[0]
+        else:  # no total of their own: add up the broadest codes they have
+            s["denominator"] = "custom"
+            s["custom_codes"] = ", ".join(c for c in codes if not any(c != o and c.startswith(o) for o in codes))
+    elif s["denominator"] == "custom" and s["custom_codes"] and not set(s["custom_codes"].split(", ")) <= set(codes):
+        s["denominator"] = usable[0] if usable else "custom"
+        if not usable:
+            s["custom_codes"] = ", ".join(c for c in codes if not any(c != o and c.startswith(o) for o in codes))
+    if s["level"] not in levels:
+        s["level"] = 2 if 2 in levels else levels[-1]
+    return s
 
 
 class RegionalMapperModel:
@@ -150,19 +191,60 @@ class RegionalMapperModel:
         self.frame = frame
         self.codes = _codes_in(frame)
         self.highlight = self._highlight(CASE_REGIONS if highlight is None else highlight)
-        self.settings: dict = dict(DEFAULTS)
-        if not set(DEFAULTS["industry"].split("+")) <= set(self.codes) and self.codes:
-            # Figures without the textile industries: start with their first manufacturing division.
-            divisions = [c for c in self.codes if len(c) == 3 and c.startswith("C")]
-            self.settings["industry"] = divisions[0] if divisions else next(iter(self.codes))
-            if not divisions:
-                self.settings["denominator"] = "business economy"
-        found = pd.to_numeric(frame["level"], errors="coerce").dropna().astype(int) if "level" in frame else []
-        self.levels = sorted(set(found) & set(LEVELS)) or [2]
-        if 2 not in self.levels:
-            self.settings["level"] = self.levels[-1]
+        self.levels = _levels_in(frame)
+        self.settings: dict = _fitted(DEFAULTS, self.codes, self.levels)
         self.ranking: pd.DataFrame | None = None
         self.update(**controls)
+
+    # -- the figures -------------------------------------------------------------------------------
+    @property
+    def own_figures(self) -> bool:
+        """True when the figures are not Eurostat's (the trainee's own, or a table given by code)."""
+        return self.frame.attrs.get("origin") not in ("snapshot", "eurostat")
+
+    def use_figures(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Rank ``frame`` (a table from ``load_employment``) instead, with the controls fitted to it; return
+        the ranking. On a problem raise ComponentError and keep the previous figures and controls."""
+        if not isinstance(frame, pd.DataFrame) or not {"region", "nace", "employed"} <= set(frame.columns):
+            raise ComponentError("The figures must be a table from load_employment.")
+        before = (self.frame, self.codes, self.levels, self.settings, self.ranking)
+        codes, levels = _codes_in(frame), _levels_in(frame)
+        settings = _fitted(self.settings, codes, levels)
+        self.frame, self.codes, self.levels = frame, codes, levels
+        try:
+            self.settings, self.ranking = settings, self._rank(settings)
+        except ComponentError as exc:
+            self.frame, self.codes, self.levels, self.settings, self.ranking = before
+            raise ComponentError(f"The figures were read but cannot be ranked: {exc} The previous figures are "
+                                 "still shown.") from None
+        return self.ranking
+
+    def load_figures(self, data, name: str = "your file") -> pd.DataFrame:
+        """Rank the figures in ``data``, the bytes of a CSV or spreadsheet file called ``name`` (see
+        :func:`clusterlab.regional_data.load_employment`); return the ranking. A file that cannot be read
+        raises ComponentError with every problem and its line number; the previous figures stay."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise ComponentError(f"The file's content must be bytes; got {chk.describe(data)}.")
+        if not bytes(data).strip():
+            raise ComponentError(f"{name} is empty: choose the file that holds your figures. The previous "
+                                 "figures are still shown.")
+        try:
+            frame = load_employment(bytes(data), name=name)
+        except RegionalDataError as exc:
+            raise ComponentError(f"{exc} The previous figures are still shown.") from None
+        return self.use_figures(frame)
+
+    def use_eurostat(self) -> pd.DataFrame:
+        """Go back to the course's Eurostat figures (the 2015 snapshot); return the ranking."""
+        try:
+            frame = load_employment()
+        except RegionalDataError as exc:
+            raise ComponentError(str(exc)) from None
+        return self.use_figures(frame)
+
+    def denominator_options(self) -> list[str]:
+        """The denominators these figures can give (keys of :data:`DENOMINATORS`)."""
+        return [k for k in DENOMINATORS if k == "custom" or set(_DENOMINATOR_CODES[k]) <= set(self.codes)]
 
     @staticmethod
     def _highlight(codes) -> dict[str, str]:
@@ -200,6 +282,11 @@ class RegionalMapperModel:
                 raise ComponentError("Give the codes to add up as the denominator, such as 'C, F' "
                                      "(manufacturing and construction).")
             denominator = s["custom_codes"].split(", ")
+        elif s["denominator"] == "total":
+            if "TOTAL" not in self.codes:
+                raise ComponentError("These figures have no total of all activities (the code TOTAL): choose "
+                                     "manufacturing, the business economy or your own list of codes.")
+            denominator = ["TOTAL"]
         else:
             denominator = s["denominator"]
         try:

@@ -3,6 +3,11 @@
 Every change of a control recomputes the ranking (a few milliseconds), updates the chart in place
 (one Plotly update message for both traces and the layout, never a new figure) and rewrites the
 table's HTML.
+
+Above the controls, "Upload your own figures (CSV or spreadsheet)" ranks the trainee's own file
+instead (read by :func:`clusterlab.regional_data.load_employment`; a file that cannot be read is
+explained line by line in the error box and the figures shown stay), and "Back to the Eurostat
+figures" returns to the course's table.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ LQ_TICKS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]  # log ax
 SHARE_TICKS = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]
 ROW_CHOICES = (10, 15, 25, 50, 100, 1000)
 LEVEL_NAMES = {1: "1: large regions", 2: "2: regions", 3: "3: small regions"}
+UPLOAD_LABEL = "Upload your own figures (CSV or spreadsheet)"
+BACK_LABEL = "Back to the Eurostat figures"
 MISSING = "—"
 GAP_STYLE = "text-align:center;color:#78909c"
 TABLE_STYLE = (f"<style>.{TABLE_CLASS} td, .{TABLE_CLASS} th {{padding:3px 8px;border-bottom:1px solid #eceff1;"
@@ -221,13 +228,23 @@ class RegionalMapper(ComponentView):
                                  layout=w.Layout(width="auto"))
         self.download_note, self.last_export = w.HTML(), None
         self.download.on_click(lambda _b: self._run(self._export))
-        left = w.VBox(list(self.controls.values()) + [w.HTML(HELP)])
+        self.upload = w.FileUpload(accept=".csv,.txt,.xlsx", multiple=False, description=UPLOAD_LABEL,
+                                   icon="upload", layout=w.Layout(width="auto"))
+        self.upload.tooltip = ("A CSV or spreadsheet file with the columns region, industry and persons employed "
+                               "(see Module 2, Notebook 3). Its figures replace the ones ranked here.")
+        self.upload.observe(self._picked, names="value")
+        self.back = w.Button(description=BACK_LABEL, icon="undo", layout=w.Layout(width="auto"))
+        self.back.on_click(lambda _b: self._run(self._switch, self.model.use_eurostat))
+        self.figures_note = w.HTML()
+        self._figures_shown()
+        left = w.VBox([w.HBox([self.upload, self.back], layout=w.Layout(flex_flow="row wrap")), self.figures_note]
+                      + list(self.controls.values()) + [w.HTML(HELP)])
         right = w.VBox([self.figure, self.source_line, self.chart_note])
         self.widget = w.VBox([header, self.error.widget,
                               two_columns(left, right, height="640px", right_width=f"{CHART_WIDTH + 10}px"),
                               self.table, self.notes, w.HBox([self.download, self.download_note])])
         self.widget.add_class(ROOT_CLASS)
-        self._disable(self.controls.values())
+        self._disable([*self.controls.values(), self.upload, self.back])
         self._show(redraw=False)
 
     # -- model ---------------------------------------------------------------------------------------
@@ -263,24 +280,33 @@ class RegionalMapper(ComponentView):
         return given
 
     # -- controls ------------------------------------------------------------------------------------
-    def _build_controls(self) -> None:
-        s, wide, style = self.model.settings, w.Layout(width="360px"), {"description_width": "110px"}
-        c = self.controls
+    def _options(self) -> dict[str, list]:
+        """The choices of the controls that depend on the figures: industry, denominator and level."""
+        s = self.model.settings
         industries = self.model.industry_options()
         if s["industry"] not in {value for _, value in industries}:  # a combination of the trainee's own
             industries.insert(0, (self.model.industry_label(), s["industry"]))
-        c["industry"] = w.Dropdown(description="Industry", options=industries, value=s["industry"], layout=wide,
-                                   style=style)
+        denominators = [k for k in self.model.denominator_options()]
+        if s["denominator"] not in denominators:
+            denominators.insert(0, s["denominator"])
+        return {"industry": industries, "denominator": [(DENOMINATORS[k], k) for k in denominators],
+                "level": [(LEVEL_NAMES[n], n) for n in sorted({*self.model.levels, s["level"]})]}
+
+    def _build_controls(self) -> None:
+        s, wide, style = self.model.settings, w.Layout(width="360px"), {"description_width": "110px"}
+        c, options = self.controls, self._options()
+        c["industry"] = w.Dropdown(description="Industry", options=options["industry"], value=s["industry"],
+                                   layout=wide, style=style)
         c["reference"] = w.ToggleButtons(description="Reference area", options=[(v, k) for k, v in REFERENCES.items()],
                                          value=s["reference"], style=style, tooltips=[
                                              "Each region against its own country", "Against all countries together"])
-        c["denominator"] = w.Dropdown(description="Denominator", options=[(v, k) for k, v in DENOMINATORS.items()],
+        c["denominator"] = w.Dropdown(description="Denominator", options=options["denominator"],
                                       value=s["denominator"], layout=wide, style=style)
         c["custom_codes"] = w.Text(description="Codes", value=s["custom_codes"], placeholder="for example C, F",
                                    continuous_update=False, layout=w.Layout(width="360px", display=None if
                                    s["denominator"] == "custom" else "none"), style=style)
-        c["level"] = w.ToggleButtons(description="NUTS level", options=[(LEVEL_NAMES[n], n) for n in sorted(
-            {*self.model.levels, s["level"]})], value=s["level"], style=style)
+        c["level"] = w.ToggleButtons(description="NUTS level", options=options["level"], value=s["level"],
+                                     style=style)
         sliders = dict(continuous_update=False, layout=wide, style=style)
         c["lq_threshold"] = w.FloatSlider(description="LQ for a star", min=1, max=4, step=0.1,
                                           value=s["lq_threshold"], readout_format=".1f", **sliders)
@@ -303,6 +329,44 @@ class RegionalMapper(ComponentView):
         self.model.update(**{k: c.value for k, c in self.controls.items() if c.value is not None})
         self._show()
         self.save()
+
+    # -- the figures ---------------------------------------------------------------------------------
+    def _picked(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        chosen = files[0]
+        name = str(chosen.get("name") or "your file")
+        self.load_bytes(bytes(chosen["content"]), name)
+        with self._quietly():
+            self.upload.value = ()  # the same file can be chosen again after a correction
+
+    def load_bytes(self, data: bytes, name: str = "your file") -> bool:
+        """Rank the figures of an uploaded file (its bytes and name), as the upload control does. A file that
+        cannot be read is explained in the error box and the figures shown stay; True if it worked."""
+        return self._run(self._switch, self.model.load_figures, data, name)
+
+    def _switch(self, load, *args) -> None:
+        """Change the figures with ``load`` (a model method), then fit the controls and redraw."""
+        load(*args)
+        with self._quietly():
+            s, options = self.model.settings, self._options()
+            for key in ("industry", "denominator", "level"):
+                self.controls[key].options = options[key]
+            for key in ("industry", "denominator", "custom_codes", "level"):
+                if self.controls[key].value != s[key]:
+                    self.controls[key].value = s[key]
+            self.controls["custom_codes"].layout.display = None if s["denominator"] == "custom" else "none"
+        self.source_line.value = note(f"<small>{esc(self.model.source)}</small>")
+        self._figures_shown()
+        self._show()
+        self.save()
+
+    def _figures_shown(self) -> None:
+        own = self.model.own_figures
+        self.back.layout.display = None if own else "none"
+        self.figures_note.value = note(f"<small>Ranking your own figures: {esc(self.model.source)}.</small>"
+                                       if own else "<small>Ranking the Eurostat figures of the course.</small>")
 
     # -- drawing -------------------------------------------------------------------------------------
     def _plain(self):

@@ -88,7 +88,7 @@ def test_reference_areas(frame):
     reference = europe["reference_employment"].iloc[0]
     national = frame[(frame.level == 0) & (frame.nace == "C15")]["employed"]
     assert reference == national.sum()  # the countries with a figure
-    assert any("leaves out" in n and "UK" in n for n in europe.attrs["notes"])
+    assert any("Europe here = the 24 countries" in n and "UK" in n for n in europe.attrs["notes"])
     spain = ranking(frame, "C15", reference="ES")
     assert set(spain["region"]) == set(frame[(frame.level == 2) & frame.region.str.startswith("ES")
                                              & ~frame.region.str.endswith("Z")
@@ -363,3 +363,28 @@ def test_ranking_raises_only_analysis_errors(values):
         assert set(result["region"]) <= {"AA1", "AA2", "BB1", "BB2"}
         lq = result["lq"].dropna()
         assert (lq >= 0).all() and np.isfinite(lq).all()
+
+
+def test_europe_sums_industry_and_denominator_over_the_same_countries(frame):
+    """Against Europe, a country without a figure for the industry is left out of the denominator too."""
+    countries = frame[(frame.level == 0) & ~frame.region.str.fullmatch(r"[A-Z]{2}Z+")]
+    national = countries.pivot(index="region", columns="nace", values="employed")[["C15", "C"]]
+    both = national.dropna()
+    assert sorted(set(national.index) - set(both.index)) == ["DK", "FR", "IE", "MT", "SE", "UK"]
+    toscana = frame[frame.region == "ITI1"].set_index("nace")["employed"]
+    by_hand = (toscana["C15"] / toscana["C"]) / (both["C15"].sum() / both["C"].sum())
+    europe = ranking(frame, "C15", reference="all")
+    iti1 = _row(europe, "ITI1")
+    assert iti1["lq"] == pytest.approx(by_hand, rel=1e-12)
+    assert iti1["lq"] == pytest.approx(8.73, abs=0.01)
+    assert iti1["reference_denominator"] == both["C"].sum() and iti1["reference_employment"] == both["C15"].sum()
+    # Control: the old mixed base (industry over 24 countries, denominator over all 30) is too high.
+    mixed = (toscana["C15"] / toscana["C"]) / (national["C15"].sum() / national["C"].sum())
+    assert mixed > by_hand * 1.2 and iti1["lq"] != pytest.approx(mixed, rel=0.01)
+    note = next(n for n in europe.attrs["notes"] if n.startswith("Europe here"))
+    assert "24 countries with figures for C15" in note
+    assert all(code in note for code in ("DK", "FR", "IE", "MT", "SE", "UK"))
+    # Against each region's own country, nothing changes.
+    own = ranking(frame, "C15")
+    assert _row(own, "ITI1")["lq"] == pytest.approx(
+        (toscana["C15"] / toscana["C"]) / (national.loc["IT", "C15"] / national.loc["IT", "C"]))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import io
+import pathlib
 import json
 import re
 
@@ -53,8 +55,8 @@ def test_reference_area_changes_the_order(model):
     own = model.update(industry="C15", reference="country")
     europe = model.update(reference="all")
     assert own["region"].iloc[0] == "EL53"  # Dytiki Makedonia: 6.64 against Greece
-    assert europe["region"].iloc[0] == "ITI3"  # Marche: 12.4 against Europe
-    assert row(europe, "ITI1")["lq"] == pytest.approx(11.10, abs=0.01)
+    assert europe["region"].iloc[0] == "ITI3"  # Marche: 9.8 against Europe
+    assert row(europe, "ITI1")["lq"] == pytest.approx(8.73, abs=0.01)  # 24 countries in both totals
     assert list(own["region"][:5]) != list(europe["region"][:5])
     assert set(europe["reference"]) == {"all countries"}
 
@@ -110,7 +112,8 @@ def test_shown_rows_are_the_top_and_the_highlighted_regions_further_down(model):
     (dict(industry="C+C15"), "counted twice"),
     (dict(industry="G46"), "not part of the denominator"),
     (dict(reference="moon"), "reference area must be one of 'country'"),
-    (dict(denominator="total"), "denominator must be one of 'manufacturing'"),
+    (dict(denominator="everything"), "denominator must be one of 'manufacturing'"),
+    (dict(denominator="total"), "no total of all activities"),
     (dict(denominator="custom"), "Give the codes"),
     (dict(denominator="custom", custom_codes="C 15!"), "not an industry code"),
     (dict(level=4), "NUTS level must be 1"),
@@ -317,3 +320,75 @@ def test_download_still_offers_the_file_when_the_work_folder_cannot_be_used(tmp_
     assert "could not be written to your work folder" in view.download_note.value
     assert "is a file, not a folder" in view.download_note.value and "data:text/csv" in view.download_note.value
     assert view.last_export is None
+
+
+# -- the trainee's own figures, uploaded ------------------------------------------------------------
+EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "modules" / "02-initiative-screening" / "own-figures-example.csv"
+TOTAL_ONLY = (b"region,level,industry,persons employed\nVL,0,TOTAL,1000\nVL,0,C13,100\nVL01,3,TOTAL,400\n"
+              b"VL01,3,C13,80\nVL02,3,TOTAL,600\nVL02,3,C13,20\n")
+
+
+def _upload(view, data: bytes, name: str) -> None:
+    """Choose a file with the view's upload control, as the trainee does."""
+    view.upload.value = ({"name": name, "type": "text/csv", "size": len(data), "content": memoryview(data),
+                          "last_modified": datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)},)
+
+
+def test_the_upload_control_ranks_the_example_file(errors_of):
+    view = RegionalMapper(save_as="m2-upload-test")
+    assert view.upload.description == "Upload your own figures (CSV or spreadsheet)"
+    assert view.upload.accept == ".csv,.txt,.xlsx" and view.back.layout.display == "none"
+    _upload(view, EXAMPLE.read_bytes(), "own-figures-example.csv")
+    assert not errors_of(view) and view.model.own_figures
+    table = view.last_ranking
+    assert set(table["region"]) == {"VL01", "VL02", "VL03"} and view.model.settings["level"] == 3
+    assert view.controls["level"].value == 3 and view.controls["industry"].value == "C13+C14+C15"
+    assert row(table, "VL02")["lq"] > 0 and table.attrs["source"].endswith("own-figures-example.csv")
+    assert "VL02" in view.table.value and "own-figures-example.csv" in view.source_line.value
+    assert view.upload.value == () and view.back.layout.display is None
+    view.back.click()
+    assert not view.model.own_figures and "ITI1" in set(view.last_ranking["region"])
+    assert view.controls["level"].value == 2 and view.back.layout.display == "none"
+
+
+def test_the_model_ranks_uploaded_bytes(frame):
+    model = RegionalMapperModel(frame)
+    table = model.load_figures(EXAMPLE.read_bytes(), name="own-figures-example.csv")
+    assert set(table["region"]) == {"VL01", "VL02", "VL03"} and table["lq"].notna().all()
+    table = model.update(industry="C13", reference="country", denominator="manufacturing")
+    latest = load_employment(EXAMPLE.read_bytes(), name="x.csv")
+    latest = latest[latest.year == latest.year.max()].set_index(["region", "nace"])["employed"]
+    by_hand = (latest["VL02", "C13"] / latest["VL02", "C"]) / (latest["VL", "C13"] / latest["VL", "C"])
+    assert row(table, "VL02")["lq"] == pytest.approx(by_hand)
+
+
+def test_a_bad_file_shows_the_plain_message_and_keeps_the_figures(errors_of):
+    view = RegionalMapper()
+    before = view.last_ranking
+    _upload(view, b"region,industry,persons employed\nVL01,C13,1.200\nVL02,C99X,12\n", "typing-error.csv")
+    shown = " ".join(errors_of(view))
+    assert "typing-error.csv" in shown and "line 2" in shown and "1.200" in shown
+    assert "Traceback" not in shown and "previous figures are still shown" in shown
+    assert view.last_ranking is before and not view.model.own_figures
+    assert "ITI1" in set(view.model.ranking["region"]) and view.upload.value == ()
+    with pytest.raises(ComponentError, match="line 2"):
+        RegionalMapperModel().load_figures(b"region,industry,persons employed\nVL01,C13,1.200\n", "x.csv")
+
+
+def test_a_file_with_only_a_total_ranks_against_the_total(errors_of):
+    view = RegionalMapper()
+    assert view.load_bytes(TOTAL_ONLY, "total.csv"), errors_of(view)
+    s = view.model.settings
+    assert s["denominator"] == "total" and s["industry"] == "C13" and view.controls["denominator"].value == "total"
+    assert ("All activities (TOTAL)", "total") in view.controls["denominator"].options
+    assert ("Manufacturing (section C)", "manufacturing") not in view.controls["denominator"].options
+    table = view.last_ranking
+    assert table.attrs["denominator_codes"] == ("TOTAL",)
+    assert row(table, "VL01")["lq"] == pytest.approx((80 / 400) / (100 / 1000))
+    assert row(table, "VL02")["lq"] == pytest.approx((20 / 600) / (100 / 1000))
+    # Without any total, the denominator becomes the codes the file has.
+    model = RegionalMapperModel()
+    model.load_figures(b"region,level,industry,persons employed\nVL,0,C13,100\nVL,0,C14,50\nVL01,3,C13,80\n"
+                       b"VL01,3,C14,20\n", "no-total.csv")
+    assert model.settings["denominator"] == "custom" and model.settings["custom_codes"] == "C13, C14"
+    assert row(model.ranking, "VL01")["lq"] == pytest.approx((80 / 100) / (100 / 150))
