@@ -40,6 +40,7 @@ import pytest
 
 from clusterlab.grading.engine.outcomes import spreadsheet_text
 
+from .conftest import _private_jupyter
 from .hostile import (AUTO_MAX, CLU, FORMULA_NAME, HONEST, IND, MOD, XSS, Attack, Context, active_content,
                       attacks, expected_from_oracle, oracle_score, partial_answers)
 
@@ -220,15 +221,6 @@ def _sentinels(batch: Batch) -> dict:
             "outside": tree_digest(batch.outside), "/etc/passwd": file_digest(Path("/etc/passwd")),
             "shipped course": tree_digest(Path(__import__("clusterlab.grading.workflow", fromlist=["x"])
                                                .SHIPPED_COURSE))}
-
-
-def _private_jupyter(base: Path) -> dict:
-    paths = {name: str(base / name.lower()) for name in
-             ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR",
-              "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR")}
-    for path in paths.values():
-        os.makedirs(path, exist_ok=True)
-    return paths
 
 
 @pytest.fixture(scope="module")
