@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from clusterlab.errors import ClusterlabError
-from clusterlab.files import write_atomically
+from clusterlab.files import NOT_FOUND, read_ordinary, write_atomically
 
 __all__ = ["ANSWERS_FILE", "MAX_BYTES", "MAX_DEPTH", "AnswerFileError", "parse", "read", "load", "save",
            "empty", "nesting"]
@@ -138,18 +138,11 @@ def parse(data: bytes, *, document: str | None = None, name: str = ANSWERS_FILE)
 def read(path: str | os.PathLike, *, document: str | None = None) -> dict:
     """Read an answer file (an empty one when it does not exist); refuses a link or a special file."""
     path = Path(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except FileNotFoundError:
+    data, why = read_ordinary(path, MAX_BYTES + 1)  # one byte more: parse() says it is too large
+    if why == NOT_FOUND:
         return empty(document or "")
-    except OSError as exc:
-        raise AnswerFileError(f"{path.name} cannot be opened ({exc.strerror}); it must be an ordinary file.") from None
-    with os.fdopen(fd, "rb") as handle:
-        import stat
-
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise AnswerFileError(f"{path.name} is not an ordinary file.")
-        data = handle.read(MAX_BYTES + 1)
+    if why is not None:
+        raise AnswerFileError(f"{path.name} {why}; it must be the ordinary file the forms save.")
     return parse(data, document=document, name=path.name)
 
 

@@ -20,10 +20,9 @@ or Windows-1252 (see :mod:`clusterlab.tables`).
 from __future__ import annotations
 
 import html
-import os
-import stat
 from pathlib import Path
 
+from clusterlab.files import NOT_FOUND, read_ordinary
 from clusterlab.tables import read_table
 from clusterlab.vocabulary import HELIX_ROLES
 
@@ -80,24 +79,17 @@ def load_actors(path: str | Path = "actors.csv") -> ActorTable:
     by :func:`load_actors_bytes`; when it cannot be read, the table is empty and ``problems`` says why.
     """
     path = Path(path)
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
+    data, why = read_ordinary(path, MAX_BYTES + 1)  # one byte more: the reader says it is too large
+    if why == NOT_FOUND:
         return _failed(path, f"The file {path.name} was not found next to the notebook.")
-    except OSError as exc:
-        if path.is_symlink():
-            return _failed(path, f"The file {path.name} is a link to another file: it must be an ordinary "
-                                 "file. Copy the table itself next to the notebook.")
-        return _failed(path, f"The file {path.name} could not be read ({exc.strerror}).")
-    try:
-        with os.fdopen(fd, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                return _failed(path, f"The file {path.name} must be an ordinary file, but it is a folder or a "
-                                     "special file: save the table as a CSV file with that name.")
-            data = file.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return _failed(path, f"The file {path.name} could not be read ({exc.strerror}).")
+    if why is not None and "link" in why:
+        return _failed(path, f"The file {path.name} is a link to another file: it must be an ordinary "
+                             "file. Copy the table itself next to the notebook.")
+    if why is not None and "not an ordinary file" in why:
+        return _failed(path, f"The file {path.name} must be an ordinary file, but it is a folder or a "
+                             "special file: save the table as a CSV file with that name.")
+    if why is not None:
+        return _failed(path, f"The file {path.name} could not be read ({why}).")
     table = load_actors_bytes(data, name=path.name)
     table.path = str(path)
     return table

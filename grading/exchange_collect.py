@@ -22,7 +22,9 @@ import stat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect
 
-from .engine.intake import DEFAULT_LIMIT, LIMITS, MAX_ENTRIES, read_ordinary
+from clusterlab.files import read_ordinary
+
+from .engine.intake import DEFAULT_LIMIT, LIMITS, MAX_ENTRIES
 
 try:
     import pwd

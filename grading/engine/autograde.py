@@ -15,12 +15,10 @@ skipped unless ``force`` is set; re-grading gives the same scores.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import sqlite3
 import stat
-import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -28,7 +26,9 @@ from pathlib import Path
 from clusterlab.errors import ClusterlabError
 from clusterlab.grading.nbconfig import COURSE_ID
 
-from .intake import DEFAULT_LIMIT, LIMITS, MAX_ENTRIES, expected_files, read_ordinary, take_in
+from clusterlab.files import read_ordinary
+
+from .intake import DEFAULT_LIMIT, LIMITS, MAX_ENTRIES, expected_files, take_in
 from .outcomes import Outcome, load_report, save_report
 from .pool import WorkerPool
 from .startup import scripts_on_path

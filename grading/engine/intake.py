@@ -19,21 +19,19 @@ never followed.
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from clusterlab.files import read_ordinary
 from clusterlab.grading.answers import nesting
 
-__all__ = ["Intake", "take_in", "read_ordinary", "LIMITS", "MAX_NESTING", "expected_files"]
+__all__ = ["Intake", "take_in", "LIMITS", "MAX_NESTING", "expected_files"]
 
 #: The largest size of each kind of file, in bytes.
 LIMITS = {".ipynb": 20 * 1024 * 1024, ".json": 2 * 1024 * 1024, ".csv": 5 * 1024 * 1024, ".txt": 4096}
 DEFAULT_LIMIT = 5 * 1024 * 1024
 MAX_ENTRIES = 200
 MAX_NESTING = 64
-_KINDS = {stat.S_IFLNK: "a link to another file", stat.S_IFIFO: "a named pipe (FIFO)",
-          stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
 
 
 @dataclass
@@ -56,33 +54,6 @@ class Intake:
 def expected_files(release: Path) -> list[str]:
     """The names of the files of a released assignment (top level, ordinary files)."""
     return sorted(p.name for p in Path(release).iterdir() if p.is_file() and not p.name.startswith("."))
-
-
-def read_ordinary(path: Path, limit: int) -> tuple[bytes | None, str | None]:
-    """The content of an ordinary file, or None and why not (never follows a link, never blocks)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        kind = _KINDS.get(stat.S_IFMT(os.lstat(path).st_mode)) if os.path.lexists(path) else None
-        return None, f"is {kind}, not an ordinary file" if kind else f"cannot be opened ({exc.strerror})"
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, f"is {_KINDS.get(stat.S_IFMT(info.st_mode), 'a special file')}, not an ordinary file"
-        if info.st_size > limit:
-            return None, f"is larger than {limit // 2**20} MB"
-        chunks, total = [], 0
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > limit:
-                return None, f"is larger than {limit // 2**20} MB"
-            chunks.append(chunk)
-        return b"".join(chunks), None
-    finally:
-        os.close(fd)
 
 
 def take_in(submission: Path, wanted, staging: Path) -> Intake:
