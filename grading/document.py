@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from . import answers as answer_file
-from .checks import DOCUMENTS, Finding, _Report, check_part
+from .checks import Finding, _Report, check_document, check_part
 from .database import load_actors
 from .keys import Declaration, evaluate
 
@@ -83,23 +83,20 @@ class _LiveCheck:
     _kept: dict = {}
 
     def __init__(self, rules: tuple, folder: Path):
-        import weakref
-
         import ipywidgets as w
 
-        from .form_view import _OPEN
+        from .form_view import follow_saves, stop_following
 
         self.rules, self.path = rules, folder / answer_file.ANSWERS_FILE
         self.widget = w.HTML()
         self.refresh()
-        key = (folder, f"check-{id(self)}", rules)  # (folder, document, part), as the forms key theirs
+        name = f"check-{id(self)}"
         kept = type(self)._kept
-        kept[key] = self  # the forms hold only weak references
+        kept[(folder, name)] = self  # the forms hold only weak references
         while len(kept) > 200:  # the oldest results (cells run again since) are let go
-            old = next(iter(kept))
-            kept.pop(old)
-            _OPEN.pop(old, None)
-        _OPEN[key] = weakref.ref(self)
+            stop_following(*next(iter(kept)))
+            kept.pop(next(iter(kept)))
+        follow_saves(folder, name, self)
 
     def refresh(self) -> None:
         self.widget.value = _report_html(_findings(self.rules, self.path.parent))
@@ -146,6 +143,5 @@ def expect(path: str, *, folder: str | Path | None = None, **options) -> None:
 def self_check(document: str, folder: str | Path | None = None) -> _Report:
     """Every rule of ``document`` on the saved answers, listed part by part (empty when all is done)."""
     answers, found = _answers_or_finding(folder)
-    for rule_id, _part, _check in DOCUMENTS[document]:
-        found += check_part(rule_id, answers)
-    return _Report(found, f"Self-check of the {document.replace('-', ' ')}")
+    report = check_document(answers, document)
+    return _Report([*found, *report], report.title)

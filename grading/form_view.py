@@ -29,7 +29,7 @@ from .document import answers_in
 from .form_sources import from_my_cluster, store_for
 from .forms import SUGGESTIONS, get_part
 
-__all__ = ["FormView", "PREFILL_LABEL", "USE_LABEL"]
+__all__ = ["FormView", "PREFILL_LABEL", "USE_LABEL", "follow_saves", "stop_following"]
 
 PREFILL_LABEL = "Start from what you wrote in 'My cluster'"
 USE_LABEL = "Use this value"
@@ -37,6 +37,16 @@ MAX_FINDINGS = 10
 _GREEN, _AMBER, _MUTED = "#2e7d32", "#8d6e00", "#607d8b"
 #: The form last shown for each (folder, document, part) in this kernel: a save refreshes the others.
 _OPEN: dict[tuple, weakref.ref] = {}
+
+
+def follow_saves(folder: Path, name: str, view) -> None:
+    """Have ``view.refresh()`` called whenever a form in ``folder`` saves (held by a weak reference,
+    under ``name``, which replaces an earlier view of that name)."""
+    _OPEN[(folder, name, None)] = weakref.ref(view)
+
+
+def stop_following(folder: Path, name: str) -> None:
+    _OPEN.pop((folder, name, None), None)
 
 
 class FormView:
