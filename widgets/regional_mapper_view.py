@@ -75,6 +75,8 @@ class RegionalMapper(ComponentView):
         self._build_controls()
         self.table = w.HTML()
         self.table.add_class(TABLE_CLASS)
+        # The table's style is sent once: a <style> in every table update would make the browser restyle the page.
+        self.table_style = w.HTML(TABLE_STYLE, layout=w.Layout(display="none"))
         self.chart_note, self.notes = w.HTML(), w.HTML()
         plain = self._plain()
         restyle, relayout, left_out = chart_update(plain, self.model.settings, self.model.highlighted(plain),
@@ -100,7 +102,7 @@ class RegionalMapper(ComponentView):
         right = w.VBox([self.figure, self.source_line, self.chart_note])
         self.widget = w.VBox([header, self.error.widget,
                               two_columns(left, right, height="640px", right_width=f"{CHART_WIDTH + 10}px"),
-                              self.table, self.notes, w.HBox([self.download, self.download_note])])
+                              self.table_style, self.table, self.notes, w.HBox([self.download, self.download_note])])
         self.widget.add_class(ROOT_CLASS)
         self._disable([*self.controls.values(), self.upload, self.back])
         self._show(redraw=False)
@@ -257,7 +259,7 @@ class RegionalMapper(ComponentView):
         if not len(table):
             body = (f'<tr><td colspan="8">No region at NUTS level {s["level"]} has figures for this industry. '
                     "Try the other level.</td></tr>")
-        self.table.value = (f'{TABLE_STYLE}<table class="{TABLE_CLASS}" style="border-collapse:collapse;'
+        self.table.value = (f'<table class="{TABLE_CLASS}" style="border-collapse:collapse;'
                             f'font-size:13px;margin-top:8px"><caption style="text-align:left;caption-side:top;'
                             f'color:#37474f">{caption}</caption><thead>{head}</thead><tbody>{body}</tbody></table>')
         extra = [esc(n) for n in table.attrs.get("notes", [])]

@@ -11,8 +11,8 @@ NUTS-2 regions of the course's 2015 snapshot) and, below it, a plain ``IntSlider
 * the baseline: presses the arrow key on the slider ``--runs`` times, from the key event to the
   label's DOM change: the round trip to the kernel that any widget pays.
 
-It prints the median and 90th percentile of each, and the verdict against the goal: the mapper's
-chart follows a change in less than 100 ms (median and 90th percentile).
+It prints the median and 90th percentile of each, and the verdict against the goal: after a change,
+the mapper's chart and its table are both redrawn in at most 100 ms (median).
 
 Run from the repository folder:
 
@@ -183,11 +183,12 @@ def main(argv=None) -> int:
     print(f"{'':22s}{'median':>9s}{'p90':>9s}{'min':>9s}{'max':>9s}")
     for name, values in results.items():
         print(f"{name:22s}{statistics.median(values):9.1f}{p90(values):9.1f}{min(values):9.1f}{max(values):9.1f}")
-    chart = results["mapper chart"]
-    ok = statistics.median(chart) < GOAL_MS and p90(chart) < GOAL_MS
+    chart, table = results["mapper chart"], results["mapper table"]
+    ok = all(statistics.median(v) <= GOAL_MS for v in (chart, table))
     base = statistics.median(results["plain slider label"])
-    print(f"\nmapper chart / plain widget (medians): {statistics.median(chart) / base:.1f} x")
-    print(f"goal (the chart follows a change in < {GOAL_MS} ms, median and p90): {'met' if ok else 'NOT met'}")
+    print(f"\nmapper chart / plain widget (medians): {statistics.median(chart) / base:.1f} x; "
+          f"mapper table / plain widget: {statistics.median(table) / base:.1f} x")
+    print(f"goal (chart and table redrawn in at most {GOAL_MS} ms, median): {'met' if ok else 'NOT met'}")
     return 0
 
 
