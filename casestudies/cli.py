@@ -64,7 +64,15 @@ def _dashboards(args) -> int:
     options = ServerOptions(
         host=args.host, port=args.port, preheat=args.preheat, pool_size=max(1, args.pool_size),
         idle_timeout=args.idle_timeout, max_kernels=args.max_kernels, base_url=base_url,
+        max_per_client=args.max_per_client, connect_timeout=args.connect_timeout,
+        kernel_memory_mb=args.kernel_memory, public_hosts=tuple(args.public_host),
+        trusted_proxies=tuple(args.trusted_proxy),
     )
+    try:
+        from .public.visitors import parse_networks
+        parse_networks(options.trusted_proxies)
+    except ValueError as exc:
+        raise _command_error(f"--trusted-proxy: {exc}") from None
     if not port_is_free(options.host, options.port):
         raise _command_error(
             f"cannot listen on {options.host} port {options.port}: it is in use or not allowed. "
@@ -115,7 +123,19 @@ def register(subparsers) -> None:
                    help="seconds of inactivity after which a visitor's kernel is shut down (default 600)")
     p.add_argument("--max-kernels", type=_non_negative, default=20,
                    help="most visitors served at once; further visitors are asked to come back "
-                   "later (default 20; 0 for no limit)")
+                   "later (default 20; 0: as many as the open-file limit allows)")
+    p.add_argument("--max-per-client", type=_non_negative, default=4,
+                   help="most dashboards one client address may have open at once (default 4; 0 for no limit)")
+    p.add_argument("--connect-timeout", type=_non_negative, default=45,
+                   help="seconds a page has to connect to its kernel before the kernel is released (default 45)")
+    p.add_argument("--kernel-memory", type=_non_negative, default=1024, metavar="MB",
+                   help="memory (address space) each dashboard kernel may use (default 1024; 0 for no limit)")
+    p.add_argument("--public-host", action="append", default=[], metavar="NAME",
+                   help="a host name visitors use to reach the server (e.g. dashboards.example.org); "
+                   "requests for any other host are refused. Loopback names are always served. Repeatable.")
+    p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS",
+                   help="address or network of a reverse proxy in front of the server; its "
+                   "X-Forwarded-For and X-Forwarded-Proto headers are believed. Repeatable.")
     p.add_argument("--base-url", default="/",
                    help="path prefix when served behind a reverse proxy (default /)")
     p.set_defaults(handler=_dashboards)

@@ -5,6 +5,10 @@ An :class:`Event` has a date written as a year ('1950'), a month ('1950-06') or 
 says whether the date is ``published`` (stated in a source) or ``reconstructed`` (worked out by
 the course for teaching). When the source gives only a period, the event is ``approximate`` and
 its ``date_label`` says how to show the date ('1950s', 'mid-1970s'); the date then only places it.
+
+A timeline opens on the period its story is about: its ``focus`` (first and last year; a case file
+gives it as ``timeline_focus``) or, when none is given, every event but the early ones that stand
+far apart from the rest (see :func:`default_focus`). The year slider still reaches every event.
 """
 
 from __future__ import annotations
@@ -108,16 +112,54 @@ class Event:
                    d.get("date_label", ""), d.get("approximate", False))
 
 
+def check_focus(value) -> tuple[int, int] | None:
+    """A period to open on, ``(first year, last year)`` with first before last, or None."""
+    if value is None:
+        return None
+    hint = "Give the first and the last year, for example (1950, 2019)."
+    if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__") or len(value) != 2:
+        raise ComponentError(f"The period to open on must be two years; got {chk.describe(value)}. {hint}")
+    first = chk.number(value[0], "The first year of the period to open on", MIN_YEAR, MAX_YEAR, whole=True)
+    last = chk.number(value[1], "The last year of the period to open on", MIN_YEAR, MAX_YEAR, whole=True)
+    if first >= last:
+        raise ComponentError(f"The period to open on starts in {first} and ends in {last}: the first year must "
+                             f"come before the last. {hint}")
+    return first, last
+
+
+def default_focus(years) -> tuple[int, int] | None:
+    """The period a timeline opens on when none is given: all its years, less the early outliers.
+
+    An early event is left out of view (still one move of the year slider away) when the gap to the
+    next event is longer than everything after it and than twenty years, so that a long history
+    does not squeeze the recent story into one edge: 1079, 1693, 1889, 1950 ... 2019 opens on
+    1889-2019. At least half of the events (and at least two) stay in view.
+    """
+    years = sorted(years)
+    if not years:
+        return None
+    keep = max(2, (len(years) + 1) // 2)
+    first = 0
+    while len(years) - first > keep:
+        gap, rest = years[first + 1] - years[first], years[-1] - years[first + 1]
+        if gap <= max(rest, 20):
+            break
+        first += 1
+    return years[first], years[-1]
+
+
 @dataclass
 class Timeline:
-    """A titled list of events, kept in date order."""
+    """A titled list of events, kept in date order, and the period to open on (``focus``, optional)."""
 
     title: str = "Timeline"
     events: list = field(default_factory=list)
+    focus: tuple[int, int] | None = None
 
     def __post_init__(self):
         self.title = chk.text(self.title, "The timeline's title")
         given = chk.items(self.events, "The list of events", max_n=500)
+        self.focus = check_focus(self.focus)
         self.events = []
         for e in given:
             self.add(e)
@@ -142,6 +184,20 @@ class Timeline:
         """The first and last year, or None when there are no events."""
         return (self.events[0].year, self.events[-1].year) if self.events else None
 
+    def opening(self) -> tuple[int, int] | None:
+        """The period to open on: the ``focus`` within the events' years, else :func:`default_focus`.
+
+        None when there are no events. A focus that holds no event is set aside.
+        """
+        span = self.years()
+        if span is None:
+            return None
+        if self.focus is not None:
+            first, last = max(self.focus[0], span[0]), min(self.focus[1], span[1])
+            if first <= last and self.between(first, last):
+                return first, last
+        return default_focus(e.year for e in self.events)
+
     def between(self, start, end) -> list[Event]:
         """The events from year ``start`` to year ``end``, both included."""
         a = chk.number(start, "The first year", MIN_YEAR, MAX_YEAR, whole=True)
@@ -153,7 +209,8 @@ class Timeline:
         """A timeline from a case's ``timeline`` (items with date or year, title, detail, source).
 
         An item's ``date_label`` and ``approximate`` are kept; when the item says which of its fields
-        are reconstructed (``basis_of``), the event's basis is that of its date.
+        are reconstructed (``basis_of``), the event's basis is that of its date. The case's
+        ``timeline_focus`` (first and last year), if it has one, is the period to open on.
         """
         items = _pick(case, "timeline")
         if items is None:
@@ -179,16 +236,25 @@ class Timeline:
                                     "" if label is None else str(label), _pick(item, "approximate") or False))
             except ComponentError as exc:
                 raise ComponentError(f"Timeline entry {n} of the case: {exc}") from None
-        return cls(title or (f"{name}: timeline" if name else "Timeline"), events)
+        focus = _pick(case, "timeline_focus")
+        try:
+            focus = check_focus(tuple(focus) if isinstance(focus, list) else focus)
+        except ComponentError as exc:
+            raise ComponentError(f"The case's timeline_focus: {exc}") from None
+        return cls(title or (f"{name}: timeline" if name else "Timeline"), events, focus)
 
     def to_dict(self) -> dict:
-        return {"kind": "timeline", "title": self.title, "events": [e.to_dict() for e in self.events]}
+        out = {"kind": "timeline", "title": self.title, "events": [e.to_dict() for e in self.events]}
+        if self.focus is not None:  # left out otherwise, so older saved work stays the same
+            out["focus"] = list(self.focus)
+        return out
 
     @classmethod
     def from_dict(cls, data) -> Timeline:
-        d = chk.fields(data, "A timeline", ("events",), ("title", "kind"))
+        d = chk.fields(data, "A timeline", ("events",), ("title", "kind", "focus"))
         chk.kind(d, "timeline", "This dictionary")
-        return cls(d.get("title", "Timeline"), d["events"])
+        focus = d.get("focus")
+        return cls(d.get("title", "Timeline"), d["events"], tuple(focus) if isinstance(focus, list) else focus)
 
 
 def _plot_date(date: str) -> str:
@@ -217,36 +283,55 @@ def _hover(e: Event) -> str:
 
 
 LEVELS = 8  # rows on which labels are stacked so that they do not overlap
+LABEL_WIDTH, LABEL_LINES = 22, 3  # a label is wrapped on lines of about 22 characters, at most 3
+PLOT_WIDTH = 800  # pixels of plot width the label layout counts on (the charts are usually wider)
+CHAR_PX = 7  # width of a character of a label, in pixels
+
+
+def _label_lines(e: Event) -> list[str]:
+    """The title wrapped on at most LABEL_LINES lines; only a longer title loses its end (its hover keeps it)."""
+    lines = textwrap.wrap(e.title, LABEL_WIDTH) or [e.title]
+    if len(lines) > LABEL_LINES:
+        lines = lines[:LABEL_LINES]
+        lines[-1] = lines[-1][: LABEL_WIDTH - 1].rstrip() + "…"
+    return lines
 
 
 def _label(e: Event) -> str:
-    return e.title if len(e.title) <= 24 else e.title[:23] + "…"
+    return "<br>".join(esc(line) for line in _label_lines(e))
+
+
+def _x(e: Event) -> float:
+    return e.year + (int(e.date[5:7]) - 1) / 12 if len(e.date) > 4 else e.year
 
 
 def _levels(shown: list[Event], lo: int, hi: int) -> list[tuple[int, bool]]:
     """A row (1 to LEVELS) per event, so that neighbouring labels sit on different rows.
 
-    Where no row has room, the event still gets a point but no label (its hover text remains).
+    A label of three lines is taller than a row: it takes the row above too. Where no row has room,
+    the event still gets a point but no label (its hover text remains), on the row whose last label
+    ends first.
     """
     span = (hi - lo) + 2 * max(1.0, 0.12 * (hi - lo))
-    years_per_px = span / 800  # about 800 pixels of plot width
+    years_per_px = span / PLOT_WIDTH
     row_end = [float("-inf")] * (LEVELS + 1)
     rows = []
     for e in shown:
-        x = e.year + (int(e.date[5:7]) - 1) / 12 if len(e.date) > 4 else e.year
-        half = (len(_label(e)) * 7 + 12) * years_per_px / 2
-        free = [r for r in range(1, LEVELS + 1) if row_end[r] <= x - half]
+        x, lines = _x(e), _label_lines(e)
+        half = (max(len(line) for line in lines) * CHAR_PX + 12) * years_per_px / 2
+        tall = 2 if len(lines) > 2 else 1
+        free = [r for r in range(1, LEVELS + 2 - tall) if all(row_end[r + i] <= x - half for i in range(tall))]
         if free:
-            row_end[free[0]] = x + half
+            for i in range(tall):
+                row_end[free[0] + i] = x + half
             rows.append((free[0], True))
         else:
-            rows.append((1 + len(rows) % LEVELS, False))
+            rows.append((min(range(1, LEVELS + 1), key=lambda r: row_end[r]), False))
     return rows
 
 
-def _traces(shown: list[Event], lo: int, hi: int) -> list[dict]:
-    """Data for the two traces (published, reconstructed) showing ``shown``."""
-    rows = _levels(shown, lo, hi)
+def _traces(shown: list[Event], rows: list[tuple[int, bool]]) -> list[dict]:
+    """Data for the two traces (published, reconstructed) showing ``shown`` on their ``rows``."""
     out = []
     for basis in BASES:
         picked = [(row, e) for row, e in zip(rows, shown) if e.basis == basis]
@@ -264,7 +349,9 @@ def _x_range(lo: int, hi: int) -> list[str]:
 class TimelineView(ComponentView):
     """The events on a date axis (hover for the source), a year filter and, unless read-only, a form.
 
-    Read-only hides the form; the year filter still works, since it changes only what is shown.
+    The chart opens on the timeline's period (:meth:`Timeline.opening`); the year filter reaches
+    every event. Read-only hides the form; the year filter still works, since it changes only what
+    is shown.
     """
 
     model_class = Timeline
@@ -278,16 +365,17 @@ class TimelineView(ComponentView):
         if not self.read_only:
             parts += self._build_form()
         self._sync_controls()
-        shown = self._shown()
+        shown, rows = self._layout()
         self.figure = go.FigureWidget(
             data=[go.Scatter(name=b, mode="markers+text", textposition="top center", hoverinfo="text",
+                             cliponaxis=False,
                              marker=dict(size=12, color=HIGHLIGHT, symbol="circle" if b == "published"
                                          else "circle-open", line=dict(width=2, color=HIGHLIGHT)), **trace)
-                  for b, trace in zip(BASES, _traces(shown, *self.years.value))],
-            layout=go.Layout(height=440, margin=dict(l=20, r=20, t=20, b=40), showlegend=True,
-                             legend=dict(orientation="h", y=-0.15),
+                  for b, trace in zip(BASES, _traces(shown, rows))],
+            layout=go.Layout(height=520, margin=dict(l=20, r=20, t=20, b=40), showlegend=True,
+                             legend=dict(orientation="h", y=-0.12),
                              xaxis=dict(type="date", title="date", range=_x_range(*self.years.value)),
-                             yaxis=dict(visible=False, range=[0.5, LEVELS + 0.9])))
+                             yaxis=dict(visible=False, fixedrange=True, range=[0.5, LEVELS + 0.95])))
         parts[2] = self.figure
         self.widget = w.VBox(parts)
         self.widget.add_class("clusterlab-timeline")
@@ -309,11 +397,11 @@ class TimelineView(ComponentView):
                 w.HBox([self.remove_pick, self.remove_button])]
 
     def _add(self) -> None:
-        self.model.add(Event(self.date_box.value, self.title_box.value, self.detail_box.value,
-                             self.source_box.value, self.basis_box.value))
+        added = self.model.add(Event(self.date_box.value, self.title_box.value, self.detail_box.value,
+                                     self.source_box.value, self.basis_box.value))
         for box in (self.date_box, self.title_box, self.detail_box):
             box.value = ""
-        self._model_changed()
+        self._model_changed(added.year)
 
     def _remove(self) -> None:
         if self.remove_pick.value is None:
@@ -321,38 +409,54 @@ class TimelineView(ComponentView):
         self.model.remove(self.remove_pick.value)
         self._model_changed()
 
-    def _model_changed(self) -> None:
-        self._sync_controls()
+    def _model_changed(self, added: int | None = None) -> None:
+        self._sync_controls(added)
         self._redraw()
         self.save()
 
-    def _sync_controls(self) -> None:
-        """Fit the year filter to the events (showing all of them) and list the events for removal."""
+    def _sync_controls(self, include: int | None = None) -> None:
+        """Fit the year filter to the events and open it on the timeline's period (with year ``include``,
+        an event just added); list the events for removal."""
         span = self.model.years()
         lo, hi = span if span else (1950, 2025)
         if lo == hi:  # a range slider needs two different ends
             lo, hi = (lo, lo + 1) if lo < MAX_YEAR else (hi - 1, hi)
+        first, last = self.model.opening() or (lo, hi)
+        if include is not None:
+            first, last = min(first, include), max(last, include)
+        if first >= last:
+            first, last = lo, hi
         with self.years.hold_trait_notifications():
             self.years.max, self.years.min = MAX_YEAR, MIN_YEAR
-            self.years.value = (lo, hi)
+            self.years.value = (first, last)
             self.years.min, self.years.max = lo, hi
         self.years.disabled = span is None
         if not self.read_only:
             self.remove_pick.options = [(f"{e.date} — {e.title[:50]}", i) for i, e in enumerate(self.model.events)]
             self.remove_pick.value = None
 
-    def _shown(self) -> list[Event]:
-        shown = self.model.between(*self.years.value)
-        self.header.value = (f"<h3>{esc(self.model.title)}</h3>" + note(
-            f"Showing {len(shown)} of {len(self.model.events)} events. Hover over a point to see its source; "
-            "hollow points mark dates reconstructed for teaching. Where labels would overlap they are left "
-            "out: narrow the years to see them." + (" Some dates are approximate ('about', '1950s'): the hover "
-                                                    "text says so." if any(e.approximate for e in shown) else "")))
-        return shown
+    def _layout(self) -> tuple[list[Event], list[tuple[int, bool]]]:
+        """The events in the chosen years, their label rows, and the header that says what is shown."""
+        first, last = self.years.value
+        shown = self.model.between(first, last)
+        rows = _levels(shown, first, last)
+        total = len(self.model.events)
+        span = self.model.years()
+        parts = [f"Showing {len(shown)} of {total} events"
+                 + (f", {first}–{last}. Widen the years to see all of them ({span[0]}–{span[1]})."
+                    if span and len(shown) < total else ".")]
+        parts.append("Hover over a point to see its source; hollow points mark dates reconstructed for teaching.")
+        if not all(labelled for _, labelled in rows):
+            parts.append("Some labels are left out where they would overlap: hover over a point, or narrow the "
+                         "years, to read them.")
+        if any(e.approximate for e in shown):
+            parts.append("Some dates are approximate ('about', '1950s'): the hover text says so.")
+        self.header.value = f"<h3>{esc(self.model.title)}</h3>" + note(" ".join(parts))
+        return shown, rows
 
     def _redraw(self) -> None:
-        shown = self._shown()
+        shown, rows = self._layout()
         with self.figure.batch_update():
             self.figure.layout.xaxis.range = _x_range(*self.years.value)
-            for trace, data in zip(self.figure.data, _traces(shown, *self.years.value)):
+            for trace, data in zip(self.figure.data, _traces(shown, rows)):
                 trace.update(**data)

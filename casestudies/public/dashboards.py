@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import socket
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,9 @@ DASHBOARDS: dict[str, tuple[str, str]] = {
 }
 
 TEMPLATE = "clusterlab"
+
+#: The kernel every dashboard runs on: ipykernel, started bounded by ``kernel_launcher``.
+KERNEL_NAME = "clusterlab-dashboard"
 
 
 #: Voila's "lab" template asks a CDN for two Font Awesome stylesheets (the page's own bundle already
@@ -114,6 +118,11 @@ class ServerOptions:
     idle_timeout: int = 600  # seconds without activity before a visitor's kernel is shut down
     max_kernels: int = 20  # visitors' kernels at once; 0 for no limit
     base_url: str = "/"
+    max_per_client: int = 4  # kernels one client address may hold at once; 0 for no limit
+    connect_timeout: int = 45  # seconds a page has to connect to its kernel before the kernel is released
+    kernel_memory_mb: int = 1024  # address space of each kernel; 0 for no limit
+    public_hosts: tuple = ()  # host names the server answers for, besides loopback
+    trusted_proxies: tuple = ()  # addresses whose X-Forwarded-For / X-Forwarded-Proto are believed
 
 
 @dataclass
@@ -149,12 +158,25 @@ def _clean_notebook(src: Path, title: str, charts: bool = False) -> str:
     metadata = nb.setdefault("metadata", {})
     metadata["title"] = title
     metadata.pop("voila", None)  # no per-notebook template or theme
+    metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (dashboard)", "language": "python"}
     metadata["clusterlab"] = {"charts": bool(charts)}
     return json.dumps(nb, indent=1, ensure_ascii=False)
 
 
-def stage(dest: Path | None = None, extra: dict[str, Path] | None = None) -> Staged:
-    """Copy the dashboards (and nothing else) into a fresh folder outside the repository.
+def kernel_spec(memory_mb: int) -> dict:
+    """The staged kernel specification: ipykernel started through ``kernel_launcher`` (limits, no history)."""
+    return {
+        "argv": [sys.executable, "-m", "clusterlab.casestudies.public.kernel_launcher",
+                 "--memory-mb", str(int(memory_mb)), "-f", "{connection_file}"],
+        "display_name": "Python 3 (dashboard)",
+        "language": "python",
+        "metadata": {"debugger": False},
+    }
+
+
+def stage(dest: Path | None = None, extra: dict[str, Path] | None = None, kernel_memory_mb: int = 1024) -> Staged:
+    """Copy the dashboards (and nothing else) into a fresh folder outside the repository, with the
+    page template and the bounded kernel they run on.
 
     ``extra`` adds notebooks at other addresses (the benchmark serves a trivial notebook next to
     the dashboards this way); the command line never does.
@@ -185,7 +207,11 @@ def stage(dest: Path | None = None, extra: dict[str, Path] | None = None) -> Sta
     template.mkdir(parents=True, exist_ok=True)
     (template / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
     (template / "index.html.j2").write_text(page_template(), encoding="utf-8")
+    kernel = data / "kernels" / KERNEL_NAME
+    kernel.mkdir(parents=True, exist_ok=True)
+    (kernel / "kernel.json").write_text(json.dumps(kernel_spec(kernel_memory_mb), indent=1), encoding="utf-8")
     (root / "runtime").mkdir(exist_ok=True)
+    (root / "ipython").mkdir(exist_ok=True)
     return Staged(root=root, site=site, data=data, dashboards=served)
 
 
@@ -207,6 +233,10 @@ def voila_config(options: ServerOptions, staged: Staged):
     c.Voila.kernel_websocket_connection_class = PublicKernelConnection
     c.PublicVoila.dashboards = dict(staged.dashboards)
     c.PublicVoila.max_kernels = options.max_kernels
+    c.PublicVoila.max_per_client = options.max_per_client
+    c.PublicVoila.connect_timeout = float(options.connect_timeout)
+    c.PublicVoila.public_hosts = list(options.public_hosts)
+    c.PublicVoila.trusted_proxies = list(options.trusted_proxies)
 
     c.VoilaConfiguration.template = TEMPLATE
     c.VoilaConfiguration.theme = "light"
@@ -249,13 +279,14 @@ def serve(options: ServerOptions, extra: dict[str, Path] | None = None) -> int:
 
     check_safety_patches()  # before anything is staged: PatchError on other Voila/jupyter_server versions
     check_cases()
-    staged = stage(extra=extra)
+    staged = stage(extra=extra, kernel_memory_mb=options.kernel_memory_mb)
     # The kernels inherit the server's environment: this tells the dashboards to draw their charts
     # with the plotly bundle the server serves, and to skip notebook-only imports (see .environment).
     os.environ[PUBLIC_ENV] = "1"
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(staged.data), os.environ.get("JUPYTER_PATH", "")) if p
     )
+    os.environ["IPYTHONDIR"] = str(staged.root / "ipython")  # no profile, startup file or history shared
     try:
         app = PublicVoila(config=voila_config(options, staged))
         app.initialize([])

@@ -8,10 +8,13 @@ classes on the routes its allow list keeps. Error pages are plain, with no trace
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import posixpath
 import re
 
 import tornado.web
+from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyterlab_server.themes_handler import ThemesHandler
@@ -19,7 +22,11 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
 from . import chart_assets
+from .kernel_messages import MAX_FRAME_BYTES
+from .visitors import COOKIE, Visitors, client_address
 
 #: The browser may talk to this server only: no CDN, no third-party script, no framing elsewhere.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -133,20 +140,94 @@ class PageExtensionsHandler(PlainErrors, FileFindHandler):
         return super().parse_url_path(url_path)
 
 
+def visitors_of(handler) -> Visitors:
+    return handler.settings["clusterlab_visitors"]
+
+
+def client_of(handler) -> str:
+    """The visitor's address (a trusted proxy's ``X-Forwarded-For`` believed, see ``visitors.client_address``)."""
+    return client_address(handler.request.remote_ip or "", handler.request.headers.get("X-Forwarded-For"),
+                          handler.settings.get("clusterlab_trusted_proxies", ()))
+
+
+def is_https(handler) -> bool:
+    """Whether the visitor reached the server over HTTPS (directly, or as a trusted proxy says)."""
+    if handler.request.protocol == "https":
+        return True
+    trusted = handler.settings.get("clusterlab_trusted_proxies", ())
+    if trusted and client_of(handler) != (handler.request.remote_ip or ""):
+        return handler.request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+    return False
+
+
+def owner_token(handler) -> str | None:
+    return handler.get_cookie(COOKIE)
+
+
+def owns_kernel(handler, kernel_id: str) -> bool:
+    return visitors_of(handler).owns(kernel_id, owner_token(handler))
+
+
 class ReadOnlyKernelHandler(KernelHandler):
-    """``GET /api/kernels/<id>`` (the page checks its kernel); no other kernel operation."""
+    """``GET /api/kernels/<id>`` for the page that holds the kernel (else a 404); no other kernel operation."""
+
+    async def get(self, kernel_id):
+        if not owns_kernel(self, kernel_id):
+            raise tornado.web.HTTPError(404)
+        await super().get(kernel_id)
 
     async def delete(self, kernel_id):  # noqa: ARG002 - the page shuts down through Voila's own route
         raise tornado.web.HTTPError(405)
 
 
 class PublicShutdownHandler(VoilaShutdownKernelHandler):
-    """Voila's ``POST /voila/api/shutdown/<kernel id>`` (sent when a visitor leaves), for kernel ids only."""
+    """Voila's ``POST /voila/api/shutdown/<kernel id>`` (sent when a visitor leaves), for the page's own kernel only."""
 
     async def post(self, kernel_id):
-        if not _KERNEL_ID.fullmatch(kernel_id or ""):
+        if not _KERNEL_ID.fullmatch(kernel_id or "") or not owns_kernel(self, kernel_id):
             raise tornado.web.HTTPError(404)
+        visitors = visitors_of(self)
+        slot = visitors.slot_of(kernel_id)
         await super().post(kernel_id)
+        if slot is not None:
+            visitors.release(slot)
+
+
+class PublicKernelWebsocketHandler(VoilaKernelWebsocketHandler):
+    """The kernel websocket, for the page that holds the kernel only, one socket per kernel, small frames.
+
+    Anyone else (another visitor who learnt the kernel id, a second tab, a script) gets a 403
+    before the upgrade: no traffic of the kernel, no message to it.
+    """
+
+    _counted = False
+
+    @property
+    def max_message_size(self) -> int:  # tornado closes the socket on a larger frame
+        return MAX_FRAME_BYTES
+
+    async def get(self, kernel_id):
+        visitors = visitors_of(self)
+        if not visitors.owns(kernel_id, owner_token(self)) or not visitors.socket_opened(kernel_id):
+            self.set_status(403)
+            self.finish()
+            return
+        self._counted = True
+        try:
+            await super().get(kernel_id)
+        finally:
+            if self.ws_connection is None:  # the upgrade did not happen: the socket never was
+                self._uncount()
+
+    def on_close(self):
+        self._uncount()
+        if getattr(self, "connection", None) is not None:
+            super().on_close()
+
+    def _uncount(self) -> None:
+        if self._counted:
+            self._counted = False
+            visitors_of(self).socket_closed(self.kernel_id)
 
 
 class PublicThemesHandler(PlainErrors, ThemesHandler):
@@ -179,37 +260,77 @@ class ChartScriptHandler(PlainErrors, tornado.web.StaticFileHandler):
         self.set_header("Content-Type", "text/javascript; charset=UTF-8")
 
 
-def visitor_kernels(kernel_manager, notebooks) -> int:
-    """Kernels that serve visitors: every running kernel but the pre-heated ones waiting in a pool.
+#: The view being served by the current request (set by :class:`DashboardHandler` while Voila makes the
+#: page), with the task serving it: see :func:`attach_kernels`.
+CURRENT_VIEW: contextvars.ContextVar = contextvars.ContextVar("clusterlab_current_view", default=None)
 
-    ``notebooks`` are the served notebooks; Voila's kernel manager tells how many kernels wait
-    for each (``get_pool_size``: 0 without pre-heating).
+
+def attach_kernels(kernel_manager, visitors: Visitors) -> None:
+    """Tie each kernel Voila starts (or takes from its pool) for a page to that page's slot.
+
+    Voila's handler calls ``start_kernel`` (or ``get_rendered_notebook`` with pre-heated kernels)
+    on the server's kernel manager; these wrappers read :data:`CURRENT_VIEW`. Only the task that
+    serves the page attaches: a task the page's task started (such as the pool's refill) does not.
     """
-    running = len(kernel_manager.list_kernel_ids())
-    waiting = sum(kernel_manager.get_pool_size(name) for name in notebooks)
-    return max(0, running - waiting)
+    start = kernel_manager.start_kernel
+
+    async def start_kernel(*args, **kwargs):
+        kernel_id = await ensure_async(start(*args, **kwargs))
+        _attach(visitors, kernel_id)
+        return kernel_id
+
+    kernel_manager.start_kernel = start_kernel
+    rendered = getattr(kernel_manager, "get_rendered_notebook", None)
+    if rendered is not None:
+        async def get_rendered_notebook(*args, **kwargs):
+            result = await rendered(*args, **kwargs)
+            _attach(visitors, result[2])
+            return result
+
+        kernel_manager.get_rendered_notebook = get_rendered_notebook
+
+
+def _attach(visitors: Visitors, kernel_id: str) -> None:
+    view = CURRENT_VIEW.get()
+    if view is not None and view[1] is asyncio.current_task() and view[0].kernel_id is None:
+        visitors.attach(view[0], kernel_id)
 
 
 class DashboardHandler(PlainErrors, TornadoVoilaHandler):
-    """One dashboard, at a fixed address; refused with a 503 while the server is full."""
-
-    def initialize(self, **kwargs):
-        self.max_kernels = kwargs.pop("max_kernels")
-        self.notebooks = tuple(kwargs.pop("notebooks"))
-        super().initialize(**kwargs)
+    """One dashboard, at a fixed address; a view reserves a kernel slot first, or gets the "busy" page."""
 
     async def get(self, path=None):  # noqa: ARG002 - the route has no path part
-        if self.max_kernels and visitor_kernels(self.kernel_manager, self.notebooks) >= self.max_kernels:
-            self.set_status(503)
-            self.set_header("Retry-After", "60")
-            self.set_header("Content-Type", "text/html; charset=UTF-8")
-            self.finish(plain_page(
-                "The dashboards are busy",
-                "Many people are looking at the dashboards right now. Please try again in a minute.",
-                self.base_url,
-            ))
+        visitors = visitors_of(self)
+        client = client_of(self)
+        token = owner_token(self)
+        if not token or len(token) > 64:
+            token = None
+        slot = visitors.reserve(client, token)
+        if slot is None:
+            self.busy(visitors.refusal(client) or "full")
             return
+        self.set_cookie(COOKIE, slot.token, path=self.base_url, httponly=True, samesite="Strict",
+                        secure=is_https(self))
         # Voila's page shuts its kernel down when the visitor leaves, with a POST that must carry
         # the _xsrf cookie; Voila never sets that cookie, so set it here (else kernels linger).
         self.xsrf_token  # noqa: B018 - reading it sets the cookie
-        await super().get()
+        view = CURRENT_VIEW.set((slot, asyncio.current_task()))
+        try:
+            await super().get()
+        finally:
+            CURRENT_VIEW.reset(view)
+            if slot.kernel_id is None:
+                visitors.release(slot)
+            else:
+                visitors.page_sent(slot)
+
+    def busy(self, why: str) -> None:
+        self.set_status(503 if why == "full" else 429)
+        self.set_header("Retry-After", "60")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        text = ("Many people are looking at the dashboards right now. Please try again in a minute."
+                if why == "full" else
+                "Your address already has several dashboards open. Close a tab you no longer use, "
+                "then try again in a minute.")
+        self.finish(plain_page("The dashboards are busy", text, self.base_url))

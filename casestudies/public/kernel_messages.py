@@ -1,16 +1,31 @@
-"""The public server's kernel websocket: only the messages the widgets use reach a page's kernel.
+"""The public server's kernel websocket: only the messages the dashboards' controls send reach a kernel,
+and only the messages the widgets need reach a page.
 
 :class:`PublicKernelConnection` replaces jupyter_server's websocket connection (its documented
-``kernel_websocket_connection_class`` setting). It reads each incoming message as jupyter_server
-2.21.1 does and forwards it only if :func:`message_allowed` says so: an ``execute_request`` or any
-other request is dropped before it reaches a kernel, on top of Voila's own filter. Binary frames
-that announce absurd sizes are dropped before Jupyter's reader, which would try to allocate them,
-sees them. The server refuses to start with another jupyter_server (see :mod:`.server`).
+``kernel_websocket_connection_class`` setting). Both directions are filtered:
+
+* **from the page** (:func:`message_allowed`): the kernel info, the widgets' control channel
+  (opening it, asking for the widgets' states, closing it), and updates of the few properties the
+  dashboards' controls and charts send (a slider's ``value``, a picker's ``index``, a button's
+  click, the chart's own ``_js2py_*`` messages). No code, no new widget (a page cannot make its
+  kernel build widgets of its own), no other property, no other channel. Each socket may ask for
+  all the states a few times only and send a bounded number of messages per window
+  (:class:`Budget`); binary frames that announce absurd sizes are dropped before Jupyter's reader,
+  which would try to allocate them, sees them;
+* **to the page** (:func:`outgoing_allowed`): kernel status, comm messages and the replies the page
+  asked for. ``stream`` (printed text, warnings, logged tracebacks), ``error``, outputs and input
+  requests never leave the server, so no traceback reaches a page and jupyter_server's own error
+  filter (which fails on Voila's kernel manager) is never reached. A page that does not read what
+  it is sent is disconnected once :data:`MAX_PENDING_BYTES` wait for it, so a socket that never
+  reads cannot make the server hold the kernel's output.
+
+The server refuses to start with another jupyter_server (see :mod:`.server`).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from jupyter_server.services.kernels.connection.base import (
@@ -18,34 +33,109 @@ from jupyter_server.services.kernels.connection.base import (
     deserialize_msg_from_ws_v1,
 )
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+from tornado.iostream import StreamBufferFullError, StreamClosedError
 
-#: Comm targets a page may open in its kernel: ipywidgets' control channel and its widgets.
-COMM_TARGETS = frozenset({"jupyter.widget.control", "jupyter.widget"})
+#: Comm targets a page may open in its kernel: ipywidgets' control channel only. (``jupyter.widget``
+#: would let a page create widgets of its own in the kernel, each holding memory.)
+COMM_TARGETS = frozenset({"jupyter.widget.control"})
 
 #: Shell messages a page may send to its kernel. Everything else is dropped.
-SHELL_MESSAGES = frozenset({"kernel_info_request", "comm_info_request", "comm_msg", "comm_close"})
+SHELL_MESSAGES = frozenset({"kernel_info_request", "comm_info_request", "comm_msg", "comm_close", "comm_open"})
+
+#: Widget properties a page may change: what the dashboards' controls send (``value``, ``index``),
+#: the count of views, and plotly's messages from a chart to its figure.
+STATE_KEYS = frozenset({
+    "value", "index", "_view_count",
+    "_js2py_layoutDelta", "_js2py_traceDeltas", "_js2py_restyle", "_js2py_relayout", "_js2py_update",
+    "_js2py_pointsCallback", "_last_layout_edit_id", "_last_trace_edit_id",
+})
+
+#: The widget methods a page may call: change properties, ask for states, click a button.
+METHODS = frozenset({"update", "request_state", "request_states", "custom"})
+
+#: The one custom message a page may send: a button's click.
+CLICK = {"event": "click"}
 
 #: Most parts a websocket frame may announce (a kernel message has a handful, plus its buffers).
 MAX_FRAME_PARTS = 64
+
+#: Largest frame a page may send (the dashboards' largest message is well under 4 KB).
+MAX_FRAME_BYTES = 64 * 1024
+
+#: Bytes that may wait for a page that does not read before its socket is closed.
+MAX_PENDING_BYTES = 16 * 1024 * 1024
+
+#: Messages kept from the kernel to the page, by channel (everything else is dropped).
+OUTGOING = {
+    "iopub": frozenset({"status", "comm_open", "comm_msg", "comm_close"}),
+    "shell": frozenset({"kernel_info_reply", "comm_info_reply"}),
+    "control": frozenset({"kernel_info_reply"}),
+}
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 
 
 def message_allowed(channel: str | None, msg_type: str | None, content: Any = None) -> bool:
-    """Whether a message from a dashboard page may reach its kernel.
+    """Whether a message from a dashboard page may reach its kernel (before the per-socket budget).
 
-    Only what ipywidgets needs passes: the kernel info, comm information, messages to existing
-    comms, closing a comm, and opening a comm to ipywidgets' own targets. ``execute_request``,
-    ``inspect_request``, ``complete_request``, ``history_request``, debugger and shutdown
-    requests, input replies and anything on another channel are refused.
+    Passes: the kernel info, comm information, opening ipywidgets' control comm, closing a comm,
+    and comm messages that update only :data:`STATE_KEYS`, ask for states, or click a button.
+    ``execute_request``, ``inspect_request``, ``complete_request``, ``history_request``, debugger
+    and shutdown requests, input replies, a ``comm_open`` of a widget, updates of any other property
+    or with binary buffers, and anything on another channel are refused.
     """
-    if (channel or "shell") != "shell" or not isinstance(msg_type, str):
+    if (channel or "shell") != "shell" or not isinstance(msg_type, str) or msg_type not in SHELL_MESSAGES:
         return False
-    if msg_type in SHELL_MESSAGES:
-        return True
     if msg_type == "comm_open":
         return isinstance(content, dict) and content.get("target_name") in COMM_TARGETS
-    return False
+    if msg_type != "comm_msg":
+        return True
+    data = content.get("data") if isinstance(content, dict) else None
+    if not isinstance(data, dict) or data.get("method") not in METHODS:
+        return False
+    method = data["method"]
+    if method == "update":
+        state = data.get("state")
+        return (isinstance(state, dict) and bool(state) and set(state) <= STATE_KEYS
+                and not data.get("buffer_paths"))
+    if method == "custom":
+        return data.get("content") == CLICK
+    return True
+
+
+def outgoing_allowed(channel: str | None, msg_type: str | None) -> bool:
+    """Whether a message from a kernel may reach its page (see :data:`OUTGOING`)."""
+    return msg_type in OUTGOING.get(channel or "", ())
+
+
+class Budget:
+    """What one socket may still send: messages per window, and the costly requests in all.
+
+    ``request_states`` makes the kernel send every widget's state (megabytes with charts), and
+    each control comm opened stays in the kernel: a page needs one or two of each.
+    """
+
+    def __init__(self, per_window: int = 300, window: float = 10.0, states: int = 4, opens: int = 4,
+                 clock=time.monotonic):
+        self.per_window, self.window, self.clock = per_window, window, clock
+        self.left = {"request_states": states, "comm_open": opens}
+        self._start, self._count = clock(), 0
+
+    def spend(self, msg_type: str, content: Any) -> bool:
+        now = self.clock()
+        if now - self._start >= self.window:
+            self._start, self._count = now, 0
+        self._count += 1
+        if self._count > self.per_window:
+            return False
+        kind = msg_type
+        if msg_type == "comm_msg" and isinstance(content, dict) and isinstance(content.get("data"), dict):
+            kind = content["data"].get("method", msg_type)
+        if kind in self.left:
+            if self.left[kind] <= 0:
+                return False
+            self.left[kind] -= 1
+        return True
 
 
 def frame_offsets(ws_msg: bytes, width: int, count: int, first: int) -> list[int]:
@@ -72,13 +162,12 @@ def _frame_count(ws_msg: bytes, width: int) -> int:
 
 
 class PublicKernelConnection(ZMQChannelsWebsocketConnection):
-    """The kernel websocket of a public page: drops every message :func:`message_allowed` refuses.
-
-    Binary frames are checked for sane sizes before Jupyter reads them (see :func:`frame_offsets`).
-    """
+    """The kernel websocket of a public page: both directions filtered (see the module's docstring)."""
 
     def _peek(self, ws_msg) -> tuple[str | None, str | None, Any]:
         """Channel, message type and content of an incoming message, read as the parent class does."""
+        if isinstance(ws_msg, (bytes, str)) and len(ws_msg) > MAX_FRAME_BYTES:
+            raise ValueError("frame too large")
         if self.subprotocol == V1_PROTOCOL:
             count = _frame_count(ws_msg, 8)
             offsets = frame_offsets(ws_msg, 8, count, 8)
@@ -97,13 +186,55 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
             raise ValueError("not a kernel message")
         return msg.get("channel"), msg["header"].get("msg_type"), msg.get("content")
 
+    @property
+    def budget(self) -> Budget:
+        if getattr(self, "_budget", None) is None:
+            self._budget = Budget()
+        return self._budget
+
     def handle_incoming_message(self, incoming_msg) -> None:
         try:
             channel, msg_type, content = self._peek(incoming_msg)
-        except Exception:  # unreadable: never forward what we could not check
+        except Exception:  # unreadable or too large: never forward what we could not check
             self.log.warning("Public dashboards: dropped an unreadable kernel message")
             return
         if not message_allowed(channel, msg_type, content):
             self.log.warning("Public dashboards: dropped a %r message on channel %r", msg_type, channel)
             return
+        if not self.budget.spend(msg_type, content):
+            self.log.warning("Public dashboards: dropped a %r message over the socket's budget", msg_type)
+            return
         super().handle_incoming_message(incoming_msg)
+
+    def handle_outgoing_message(self, stream, outgoing_msg: list) -> None:
+        channel = stream if isinstance(stream, str) else getattr(stream, "channel", None)
+        try:
+            _, parts = self.session.feed_identities(outgoing_msg)
+            msg_type = self.session.unpack(parts[1]).get("msg_type")
+        except Exception:  # a message we cannot read is not sent
+            return
+        if not outgoing_allowed(channel, msg_type):
+            return
+        try:
+            super().handle_outgoing_message(stream, outgoing_msg)
+        except (StreamBufferFullError, StreamClosedError):
+            self.log.warning("Public dashboards: a page stopped reading; its socket is closed")
+            self._abort()
+
+    def connect(self):
+        future = super().connect()
+        ws = getattr(self.websocket_handler, "ws_connection", None)
+        stream = getattr(ws, "stream", None)
+        if stream is not None:
+            stream.max_write_buffer_size = MAX_PENDING_BYTES
+        return future
+
+    def _abort(self) -> None:
+        ws = getattr(self.websocket_handler, "ws_connection", None)
+        stream = getattr(ws, "stream", None)
+        if stream is not None:
+            stream.close()
+
+    def write_stderr(self, error_message, parent_header) -> None:
+        """jupyter_server's notices to the page (rate limits, a dead kernel) go to the server's log only."""
+        self.log.warning("Public dashboards: %s", error_message)

@@ -76,7 +76,12 @@ def rebuilt_badge(item, field: str | None = None, short: bool = False) -> str:
 
 
 class References:
-    """Numbers the sources of a page; ``ref(item)`` is a link to the list, full citation on hover."""
+    """Numbers the sources of a page; ``ref(item)`` is a link to the list, full citation on hover.
+
+    A source shows as readers cite it, "title (year), section" (``str(source)``); the file name of a
+    source document and the lines of the section stay out of the visible text, in the list item's
+    ``data-document`` and ``data-section`` attributes, for the course's own checking.
+    """
 
     def __init__(self, sources=()):
         self.sources: list = []
@@ -105,8 +110,16 @@ class References:
             url = getattr(source, "url", None)
             if url:
                 text = text.replace(esc(url), f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(url)}</a>')
-            items.append(f'<li id="cl-source-{n}">{text}</li>')
+            items.append(f'<li id="cl-source-{n}"{_trace(source)}>{text}</li>')
         return f'<ol class="cl-sources">{"".join(items)}</ol>'
+
+
+def _trace(source) -> str:
+    """The attributes that keep a source document's file name and full section (not shown)."""
+    document = getattr(source, "document", None)
+    if not document:
+        return ""
+    return f' data-document="{esc(document)}" data-section="{esc(getattr(source, "section", None) or "")}"'
 
 
 def figure_card(fig, refs: References | None = None) -> str:

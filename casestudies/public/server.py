@@ -8,8 +8,15 @@ each served by a hardened subclass of Voila's own handler (:mod:`.handlers`):
   no contents API, no ``/voila/render`` of arbitrary paths, no ``/voila/files`` and no login page;
 * static files come only from Voila's own front-end folders, from the few JupyterLab extensions
   the dashboards need (widgets, anywidget) and plotly's chart script; every other path is a 404;
-* the kernel websocket passes on only the comm messages the widgets use (:mod:`.kernel_messages`);
-* a dashboard page is refused with a 503 when ``max_kernels`` visitors' kernels are running;
+* the kernel websocket passes on only the messages the dashboards' controls send, and back only
+  the messages the widgets need: no printed text, no error, no traceback (:mod:`.kernel_messages`);
+* each page view reserves a kernel slot before its kernel starts (:mod:`.visitors`): at most
+  ``max_kernels`` at once, ``max_per_client`` per client address, the "busy" page with
+  ``Retry-After`` beyond; a kernel answers only the browser it was started for, on one socket, and
+  is released when its page never connects, is left, or is culled;
+* every request meets the Host allow-list first and no response names the server software
+  (:mod:`.edges`); the open-file limit is raised as far as the system allows and the kernel cap
+  lowered to what it can hold (:func:`fit_kernel_cap`);
 * pages carry a Content-Security-Policy that lets the browser reach this server only, so the
   dashboards work offline and cannot pull anything from elsewhere.
 
@@ -23,13 +30,16 @@ may have stopped working. The dashboards themselves are staged and the server co
 from __future__ import annotations
 
 import os
+import resource
 import warnings
 
+from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyter_server.utils import url_path_join
 from jupyterlab_server.themes_handler import ThemesHandler
-from traitlets import Dict, Integer, List, Unicode
+from tornado.ioloop import IOLoop, PeriodicCallback
+from traitlets import Dict, Float, Integer, List, Unicode
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -39,19 +49,24 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from clusterlab import patches
 from clusterlab.patches import PatchError, PatchWarning
 
+from . import edges
+
 from .handlers import (
     SECURITY_HEADERS,
     ChartScriptHandler,
     DashboardHandler,
     NotFoundHandler,
     PageExtensionsHandler,
+    PublicKernelWebsocketHandler,
     PublicShutdownHandler,
     PublicThemesHandler,
     ReadOnlyKernelHandler,
     SafeStaticFileHandler,
     SafeTemplateStaticFileHandler,
+    attach_kernels,
 )
 from .kernel_messages import PublicKernelConnection
+from .visitors import Visitors, parse_networks
 
 #: The JupyterLab extensions a dashboard page loads (and the only ones whose files are served).
 #: Not jupyterlab-plotly: it renders static plotly outputs and loads 4.8 MB of script on every
@@ -76,7 +91,7 @@ _KERNEL = r"(?P<kernel_id>\w+-\w+-\w+-\w+-\w+)"
 #: ``/voila/files``, the login and logout pages, progressive rendering.
 ALLOWED_ROUTES: dict[str, tuple[type, type]] = {
     rf"/api/kernels/{_KERNEL}": (KernelHandler, ReadOnlyKernelHandler),
-    rf"/api/kernels/{_KERNEL}/channels": (VoilaKernelWebsocketHandler, VoilaKernelWebsocketHandler),
+    rf"/api/kernels/{_KERNEL}/channels": (VoilaKernelWebsocketHandler, PublicKernelWebsocketHandler),
     r"/voila/templates/(.*)": (TemplateStaticFileHandler, SafeTemplateStaticFileHandler),
     r"/voila/static/(.*)": (MultiStaticFileHandler, SafeStaticFileHandler),
     r"/voila/api/themes/(.*)": (ThemesHandler, PublicThemesHandler),
@@ -87,6 +102,33 @@ ALLOWED_ROUTES: dict[str, tuple[type, type]] = {
 
 #: Routes Voila registers only in some configurations (``/voila/query`` with pre-heated kernels).
 OPTIONAL_ROUTES = frozenset({rf"/voila/query/{_KERNEL}"})
+
+
+#: Open files the server needs whatever the number of kernels (listening socket, logs, static files...).
+FD_RESERVE = 128
+#: Open files each visitor's kernel costs the server: its ZeroMQ sockets while the page is made and
+#: while the page is connected, and the page's own connections (measured with
+#: ``tests/benchmarks/dashboard_load.py``; about 9 per websocket and a few more per kernel).
+FD_PER_KERNEL = 32
+
+
+def raise_open_file_limit() -> int:
+    """Raise this process's soft limit on open files to its hard limit; return the limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+    if want > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+            soft = want
+        except (ValueError, OSError):
+            pass
+    return soft
+
+
+def fit_kernel_cap(max_kernels: int, open_files: int) -> int:
+    """The largest kernel cap (at most ``max_kernels``; 0 is "no limit") that ``open_files`` can serve."""
+    room = max(1, (open_files - FD_RESERVE) // FD_PER_KERNEL)
+    return room if max_kernels == 0 else min(max_kernels, room)
 
 
 def check_safety_patches() -> None:
@@ -122,8 +164,15 @@ class PublicVoila(Voila):
         help="address (without the leading /) -> notebook file in root_dir",
     )
     max_kernels = Integer(
-        20, config=True, help="most visitors' kernels at once; further page views get a 503 (0: no limit)"
+        20, config=True, help="most visitors' kernels at once; further page views get a 503 (0: as many as "
+        "the open-file limit allows)"
     )
+    max_per_client = Integer(4, config=True, help="most kernels one client address holds at once (0: no limit)")
+    connect_timeout = Float(45, config=True, help="seconds a page has to connect to its kernel before it is released")
+    leave_grace = Float(30, config=True, help="seconds a kernel is kept after its page's socket closed")
+    public_hosts = List(Unicode(), [], config=True, help="host names served besides loopback (Host allow-list)")
+    trusted_proxies = List(Unicode(), [], config=True,
+                           help="addresses or networks of reverse proxies whose X-Forwarded-For is believed")
     page_extensions = List(Unicode(), list(PAGE_EXTENSIONS), config=True,
                            help="JupyterLab extensions loaded by the pages")
 
@@ -131,6 +180,14 @@ class PublicVoila(Voila):
         check_safety_patches()
         super().initialize(argv)
         self._enforce()
+        open_files = raise_open_file_limit()
+        cap = fit_kernel_cap(self.max_kernels, open_files)
+        if cap != self.max_kernels:
+            self.log.warning("At most %d visitors' kernels at once: the open-file limit (%d) allows no more.",
+                             cap, open_files)
+        self.visitors = Visitors(max_kernels=cap, per_client=self.max_per_client,
+                                 connect_timeout=self.connect_timeout, leave_grace=self.leave_grace)
+        self.trusted = parse_networks(self.trusted_proxies)
 
     def _enforce(self) -> None:
         """Settings that keep the server safe, whatever a configuration file says."""
@@ -167,8 +224,36 @@ class PublicVoila(Voila):
     def init_settings(self):
         settings = super().init_settings()
         self.kernel_manager.allow_tracebacks = False
+        # jupyter_server's error filter reads this; Voila's kernel manager lacks it (the filter is never
+        # reached, since error messages are dropped before it, but it must not fail if it were).
+        self.kernel_manager.traceback_replacement_message = "The dashboard could not do that."
         settings["headers"] = {**SECURITY_HEADERS}
+        settings["xsrf_cookie_kwargs"] = {"samesite": "Strict", "path": self.base_url}
+        settings["clusterlab_visitors"] = self.visitors
+        settings["clusterlab_trusted_proxies"] = self.trusted
+        settings["websocket_max_message_size"] = 64 * 1024
+        attach_kernels(self.kernel_manager, self.visitors)
         return settings
+
+    def listen(self):
+        """Voila's ``listen``, with the edges (:mod:`.edges`) and the visitors' housekeeping in place."""
+        edges.guard(self.app, edges.allowed_hosts(self.ip, self.public_hosts))
+        listen = self.app.listen
+        self.app.listen = lambda port, address="", **kw: listen(port, address, **{**edges.http_server_limits(), **kw})
+        IOLoop.current().add_callback(self._start_sweeping)
+        super().listen()
+
+    def _start_sweeping(self) -> None:
+        self._sweeper = PeriodicCallback(self._sweep, 5000)
+        self._sweeper.start()
+
+    async def _sweep(self) -> None:
+        """Shut down the kernels :meth:`Visitors.sweep` gives up (never connected, left, or gone)."""
+        for kernel_id in self.visitors.sweep(self.kernel_manager.list_kernel_ids()):
+            try:
+                await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id))
+            except Exception:  # already gone
+                self.log.debug("kernel %s was already gone", kernel_id)
 
     def init_handlers(self) -> list:
         """Voila's own handlers that :data:`ALLOWED_ROUTES` admits, then the dashboards, then a 404."""
@@ -182,8 +267,6 @@ class PublicVoila(Voila):
                 "template_paths": self.template_paths,
                 "config": self.config,
                 "voila_configuration": self.voila_configuration,
-                "max_kernels": self.max_kernels,
-                "notebooks": list(self.dashboards.values()),
             }))
         handlers.append((url_path_join(base, r"/.*"), NotFoundHandler))
         return handlers

@@ -16,8 +16,13 @@ default, so a case can grow module by module.
 
 :meth:`Case.figures` walks every number of a case together with its source and basis.
 
-The model is split by topic: ``base`` (kinds of value, sources), ``facts``, ``strategy``, ``case``
-and ``references``; everything is importable from here.
+A source's ``document`` is one of the catalogue of source documents
+(``casestudies/references/documents.yaml``, read by ``documents``), which gives its title and year;
+``str(source)`` is the citation readers see, without the file name.
+
+The model is split by topic: ``base`` (kinds of value, sources), ``documents`` (the catalogue of
+source documents), ``facts``, ``strategy``, ``case`` and ``references``; everything is importable
+from here.
 """
 
 from __future__ import annotations
@@ -33,6 +38,13 @@ from .base import (
     Source,
     Sourced,
     Where,
+)
+from .documents import (
+    CATALOGUE_FILE,
+    DocumentCatalogue,
+    SourceDocument,
+    document_catalogue,
+    load_document_catalogue,
 )
 from .case import (
     Case,
@@ -81,6 +93,11 @@ __all__ = [
     "CaseRuleError",
     "Source",
     "Sourced",
+    "CATALOGUE_FILE",
+    "SourceDocument",
+    "DocumentCatalogue",
+    "document_catalogue",
+    "load_document_catalogue",
     "KeyFigure",
     "Figure",
     "TimelineEvent",

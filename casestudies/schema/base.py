@@ -96,19 +96,42 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+_LINES = re.compile(r"(?:^|,\s*)(lines? \d+(?:\s*[–-]\s*\d+)?)\s*$")
+
+
 class Source(StrictModel):
-    """Where a fact comes from: a source document and a section in it, or a web page, or both."""
+    """Where a fact comes from: a source document and a section in it, or a web page, or both.
+
+    A ``document`` is named as in the catalogue of source documents
+    (``casestudies/references/documents.yaml``), which gives its title and year: a source never
+    carries a year of its own. ``str(source)`` is the citation readers see, "title (year), section",
+    without the file name; :attr:`trace` keeps the file name and line numbers for the course's own
+    checking.
+    """
 
     document: str | None = Field(
-        None, description="file name of a source document, e.g. '000_2a945ab753eb11eb.txt'"
+        None, description="a document of the catalogue of source documents, e.g. '000_2a945ab753eb11eb.txt'"
     )
-    title: str | None = Field(None, description="human title of the document or page")
+    title: str | None = Field(
+        None, description="title of the web page; for a document, the title of the part cited, if it has one "
+                          "(the document's own title is in the catalogue)"
+    )
     section: str | None = Field(
         None, description="where in the document, e.g. 'Igualada case, lines 3311–3548'"
     )
     url: str | None = Field(None, description="web address of the source")
     date: str | None = Field(None, description="publication date of the source, when known")
     certainty: Certainty | None = Field(None, description="how well a web source was checked")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_year_of_its_own(cls, data):
+        if isinstance(data, dict) and "year" in data:
+            raise ValueError(
+                "a source has no `year`: a document's year comes from the catalogue of source documents "
+                "(casestudies/references/documents.yaml), a web page's from its `date`"
+            )
+        return data
 
     @field_validator("url")
     @classmethod
@@ -119,6 +142,8 @@ class Source(StrictModel):
 
     @model_validator(mode="after")
     def _document_and_section_or_url(self) -> "Source":
+        if self.document:
+            self._check_document()
         if self.url:
             return self
         if self.document and self.section:
@@ -130,18 +155,69 @@ class Source(StrictModel):
             )
         raise ValueError("a source needs a document and a section, or a url")
 
-    def __str__(self) -> str:
-        head = self.title or self.document or self.url or ""
-        parts = [head]
-        if self.title and self.document:
-            parts[0] = f"{self.title} ({self.document})"
-        if self.section:
-            parts.append(self.section)
-        if self.date:
-            parts.append(self.date)
-        if self.url and self.url != head:
-            parts.append(self.url)
+    def _check_document(self) -> None:
+        from .documents import document_catalogue  # the catalogue's model builds on this module
+
+        catalogue = document_catalogue()
+        entry = catalogue.get(self.document)
+        if entry is None:
+            raise ValueError(catalogue.unknown(self.document))
+        if entry.series and not (self.date and DATE_PATTERN.match(self.date)):
+            raise ValueError(
+                f"{self.document!r} is a series: give the `date` of the item cited (for example '2014-12-02'), "
+                "so that readers see its year"
+            )
+
+    # ------------------------------------------------------------------ reading a source
+    @property
+    def catalogued(self):
+        """The document's entry in the catalogue of source documents, or None for a web page."""
+        if not self.document:
+            return None
+        from .documents import document_catalogue
+
+        return document_catalogue().get(self.document)
+
+    @property
+    def year(self) -> int | None:
+        """The year readers see: the document's (from the catalogue), else the year of ``date``."""
+        entry = self.catalogued
+        if entry is not None and isinstance(entry.year, int):
+            return entry.year
+        if (entry is None or entry.series) and self.date and DATE_PATTERN.match(self.date):
+            return int(self.date[:4])
+        return None
+
+    @property
+    def section_label(self) -> str:
+        """The section as readers see it: without the line numbers, which refer to the course's copy."""
+        if not self.section:
+            return ""
+        return _LINES.sub("", self.section).strip() or self.section
+
+    @property
+    def trace(self) -> str:
+        """For the course's own checking: the document's file name and the section with its lines."""
+        return ", ".join(p for p in (self.document or self.url, self.section) if p)
+
+    def citation(self, with_url: bool = True) -> str:
+        """The citation readers see: 'title (year), section' for a document; title, date and url for a page."""
+        entry = self.catalogued
+        url = self.url if with_url else None
+        if entry is None:
+            parts = [self.title or url or "", self.section_label, self.date]
+            if url and url != parts[0]:
+                parts.append(url)
+            return ", ".join(p for p in parts if p)
+        year = str(self.year) if entry.series else entry.year_text()
+        head = f"{entry.title} ({year})" if year else entry.title
+        if self.title and self.title.casefold() != entry.title.casefold():
+            head = f"{self.title}, in {head}"
+        parts = [head, self.section_label, None if entry.series else self.date, url]
         return ", ".join(p for p in parts if p)
+
+    def __str__(self) -> str:
+        return self.citation()
 
 
 class Sourced(StrictModel):

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from .base import DIAMOND_CORNERS, FORCES, CaseRuleError, Id, Source, StrictModel, Text
 from .facts import Actor, KeyFigure, Profile, Service, TimelineEvent, Trend
@@ -40,6 +40,12 @@ class Case(StrictModel):
     )
     key_figures: list[KeyFigure] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
+    timeline_focus: list[int] | None = Field(
+        None,
+        description="the period the timeline opens on, [first year, last year], e.g. [1950, 2019]: where the "
+                    "case's story sits; the year slider still reaches every event. Without it the timeline "
+                    "opens on all events but the early ones that stand far apart from the rest",
+    )
     actors: list[Actor] = Field(default_factory=list)
     services: list[Service] = Field(default_factory=list)
     trends: list[Trend] = Field(default_factory=list)
@@ -55,10 +61,37 @@ class Case(StrictModel):
     action_plan: ActionPlan = Field(default_factory=ActionPlan)
     outcomes: list[Outcome] = Field(default_factory=list)
 
+    @field_validator("timeline_focus", mode="before")
+    @classmethod
+    def _focus_is_two_years(cls, value: Any) -> Any:
+        hint = "write it as [first year, last year], for example [1950, 2019]"
+        if value is None:
+            return value
+        if not isinstance(value, (list, tuple)) or len(value) != 2:
+            raise ValueError(f"the period to open the timeline on is two years: {hint}; got {value!r}")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise ValueError(f"the period's years must be whole numbers: {hint}; got {value!r}")
+        if value[0] >= value[1]:
+            raise ValueError(f"the first year ({value[0]}) must come before the last ({value[1]}): {hint}")
+        return list(value)
+
     # ----------------------------------------------------------------- rules across fields
     @model_validator(mode="after")
     def _cross_checks(self) -> "Case":
         problems: list[tuple[str, str]] = []
+
+        if self.timeline_focus is not None:
+            first, last = self.timeline_focus
+            years = sorted(e.year for e in self.timeline)
+            if not years:
+                problems.append(("timeline_focus", "the case has no timeline events to focus on; "
+                                 "remove timeline_focus or add events"))
+            elif first < years[0] or last > years[-1]:
+                problems.append(("timeline_focus", f"the period {first}–{last} reaches beyond the events of the "
+                                 f"timeline ({years[0]}–{years[-1]}); choose years within them"))
+            elif not any(first <= y <= last for y in years):
+                problems.append(("timeline_focus", f"no event of the timeline falls within {first}–{last}; "
+                                 "choose the period where the case's story sits"))
 
         def unique(items: list, attr: str, where: str) -> None:
             seen = Counter(getattr(item, attr) for item in items)

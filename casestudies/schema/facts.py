@@ -56,18 +56,22 @@ class KeyFigure(Sourced):
     def _repr_html_(self) -> str:
         """A small card for notebooks: what, how much, when, how it is known and where it comes from.
 
-        Every text is escaped; the source's web address becomes a link.
+        Every text is escaped; the source's web address becomes a link. A document's file name and
+        lines follow the citation, so that a trainee can check the fact in the course's copy (the
+        public dashboards draw their own cards, without them).
         """
         e = _html.escape
         words = "" if self.qualifier == "exact" else f"{self.qualifier} "
         year = str(self.year) if self.year is not None else "no year given"
         basis = self.basis_text
         s = self.source
-        head = f"{s.title} ({s.document})" if s.title and s.document else (s.title or s.document or "")
-        cite = ", ".join(e(part) for part in (head, s.section, s.date) if part)
+        cite = e(s.citation(with_url=False))
         if s.url:
             link = f'<a href="{e(s.url, quote=True)}" target="_blank" rel="noopener">{e(s.url)}</a>'
             cite = f"{cite}, {link}" if cite else link
+        if s.document:  # in the lessons, where to check the fact in the course's copy of the document
+            cite += f' <span class="cl-figure-trace">(to check it: {e(s.trace)})</span>'
+
         note = f'<div class="cl-figure-note">Note: {e(self.note)}</div>' if self.note else ""
         return (
             f'<div class="cl-figure" data-figure-id="{e(self.id, quote=True)}" '

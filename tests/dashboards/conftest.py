@@ -11,7 +11,8 @@ from support.servers import start_dashboards
 def dashboards_server(tmp_path_factory):
     """`clusterlab dashboards` as a subprocess on a free loopback port, stopped after the tests."""
     log = tmp_path_factory.mktemp("dashboards-server") / "server.log"
-    server = start_dashboards(log)
+    # Many tests visit from the same loopback address: no limit per client here (it has tests of its own).
+    server = start_dashboards(log, args=("--max-per-client", "0"))
     try:
         yield server
     finally:

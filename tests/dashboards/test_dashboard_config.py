@@ -10,7 +10,7 @@ import pytest
 
 from clusterlab import cli
 from clusterlab.casestudies.public import charts, dashboards, deferral, environment, story
-from clusterlab.casestudies.public.handlers import _clean_relative, visitor_kernels
+from clusterlab.casestudies.public.handlers import _clean_relative
 from clusterlab.casestudies.public.kernel_messages import PublicKernelConnection, message_allowed
 from clusterlab.casestudies.public.server import PAGE_EXTENSIONS
 
@@ -18,12 +18,17 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("channel,msg_type,content", [
-    ("shell", "comm_msg", {"comm_id": "x", "data": {}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"value": [1990, 2019]}}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"index": 2}}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {
+        "_js2py_layoutDelta": {}, "_js2py_traceDeltas": {}}}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "request_states"}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "custom", "content": {"event": "click"}}}),
     ("shell", "comm_close", {"comm_id": "x"}),
     ("shell", "comm_info_request", {}),
     ("shell", "kernel_info_request", {}),
     ("shell", "comm_open", {"target_name": "jupyter.widget.control"}),
-    (None, "comm_msg", {}),  # no channel: the server assumes shell
+    (None, "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"value": 3}}}),  # no channel: shell
 ])
 def test_widget_messages_pass(channel, msg_type, content):
     assert message_allowed(channel, msg_type, content)
@@ -45,6 +50,18 @@ def test_widget_messages_pass(channel, msg_type, content):
     ("stdin", "input_reply", {"value": "x"}),
     ("shell", "comm_open", {"target_name": "ipython.payload"}),
     ("shell", "comm_open", "not a dict"),
+    # a page may not make its kernel build widgets of its own (each holds memory)
+    ("shell", "comm_open", {"target_name": "jupyter.widget", "data": {"state": {"_model_name": "TextModel"}}}),
+    # only the properties the controls send, without binary buffers
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"description": "x"}}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"value": 1, "layout": "x"}}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {}}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"value": 1},
+                                                    "buffer_paths": [["value"]]}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "custom", "content": {"event": "other"}}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "display"}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": "not a dict"}),
+    ("shell", "comm_msg", {"comm_id": "x"}),
     ("shell", None, {}),
     ("shell", "", {}),
 ])
@@ -57,8 +74,8 @@ class _Session:
         return json.loads(data)
 
 
-def _v1(channel: str, header: dict) -> bytes:
-    parts = [channel.encode(), json.dumps(header).encode(), b"{}", b"{}", b"{}"]
+def _v1(channel: str, header: dict, content: dict | None = None) -> bytes:
+    parts = [channel.encode(), json.dumps(header).encode(), b"{}", b"{}", json.dumps(content or {}).encode()]
     offsets, pos = [], 8 * (len(parts) + 2)
     for part in parts:
         offsets.append(pos)
@@ -85,11 +102,12 @@ def test_the_connection_forwards_only_allowed_messages(monkeypatch, protocol):
     for msg_type, channel in (("execute_request", "shell"), ("execute_request", "control"),
                               ("comm_msg", "shell"), ("kernel_info_request", "control")):
         header = {"msg_type": msg_type, "msg_id": "1"}
+        content = {"comm_id": "x", "data": {"method": "update", "state": {"value": 1}}} if msg_type == "comm_msg" else {}
         if protocol:
-            conn.handle_incoming_message(_v1(channel, header))
+            conn.handle_incoming_message(_v1(channel, header, content))
         else:
             conn.handle_incoming_message(json.dumps({"channel": channel, "header": header, "parent_header": {},
-                                                     "metadata": {}, "content": {}}))
+                                                     "metadata": {}, "content": content}))
     for junk in JUNK_FRAMES if protocol else ("{not json", "[]", '{"header": 3}'):
         conn.handle_incoming_message(junk)
     assert len(forwarded) == 1, "only the comm message may reach the kernel"
@@ -132,18 +150,6 @@ def test_unclean_static_paths_are_refused(path):
 @pytest.mark.parametrize("path", ["voila.js", "lab/static/index.css", "@jupyter-widgets/jupyterlab-manager/static/x.js"])
 def test_clean_static_paths_pass(path):
     assert _clean_relative(path) == path
-
-
-def test_preheated_kernels_waiting_in_a_pool_are_not_counted_as_visitors():
-    class Manager:  # Voila's kernel manager: running kernels, and kernels waiting per notebook
-        def list_kernel_ids(self):
-            return ["k1", "k2", "k3", "k4", "k5"]
-
-        def get_pool_size(self, notebook):
-            return {"prato.ipynb": 1, "index.ipynb": 2}.get(notebook, 0)
-
-    assert visitor_kernels(Manager(), ["index.ipynb", "prato.ipynb", "igualada.ipynb"]) == 2
-    assert visitor_kernels(Manager(), []) == 5
 
 
 def test_staging_copies_only_the_dashboards_without_outputs(tmp_path):

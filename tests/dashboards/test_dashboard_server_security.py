@@ -127,9 +127,28 @@ def test_landing_page_served_with_a_strict_policy(dashboards_server):
         assert f'href=\\"{case}\\"' in body, f"no link to {case}"
 
 
-def page_kernel(server, path: str) -> str:
-    status, _, body = raw_get(server, path)
+def page_visit(server, path: str, headers=None) -> tuple[str, str]:
+    """Open a dashboard page as a browser would; return its kernel id and the cookies it set
+    (as a ``Cookie`` header: the page's kernel answers only the browser that holds them)."""
+    host, port = server.url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=120)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        resp = conn.getresponse()
+        status, body = resp.status, resp.read().decode("utf-8", "replace")
+        cookies = "; ".join(c.split(";", 1)[0] for c in resp.headers.get_all("Set-Cookie") or [])
+    finally:
+        conn.close()
     assert status == 200, body[:500]
+    return kernel_of(body), cookies
+
+
+def page_kernel(server, path: str) -> str:
+    """The kernel id of a page view (its cookies thrown away)."""
+    return page_visit(server, path)[0]
+
+
+def kernel_of(body: str) -> str:
     config = re.search(r'<script id="jupyter-config-data" type="application/json">\s*(.*?)\s*</script>',
                        body, re.S)
     assert config, "no page configuration in the dashboard page"
@@ -219,12 +238,12 @@ def code_attempts(tmp_path: Path, name: str) -> tuple[Path, list[dict]]:
     ]
 
 
-def send_attempts(url: str, tmp_path: Path, name: str, v1: bool, strict: bool = True) -> Path:
+def send_attempts(url: str, tmp_path: Path, name: str, v1: bool, strict: bool = True, cookie: str | None = None) -> Path:
     """Send the attempts, then a kernel_info_request, and wait for its reply (the kernel answers in order)."""
     import websocket
 
     target, messages = code_attempts(tmp_path, name)
-    ws = websocket.create_connection(url, timeout=60,
+    ws = websocket.create_connection(url, timeout=60, cookie=cookie,
                                      subprotocols=["v1.kernel.websocket.jupyter.org"] if v1 else None)
     try:
         for msg in messages + [_message("kernel_info_request", {})]:
@@ -237,10 +256,11 @@ def send_attempts(url: str, tmp_path: Path, name: str, v1: bool, strict: bool = 
 
 def test_execute_request_over_the_kernel_websocket_runs_no_code(dashboards_server, tmp_path):
     """Every way of asking a page's kernel to run code is dropped: the file is never created."""
-    kernel_id = page_kernel(dashboards_server, "/prato")
+    kernel_id, cookie = page_visit(dashboards_server, "/prato")
     url = dashboards_server.url.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels"
     before = log_count(dashboards_server, DROPPED)
-    targets = [send_attempts(url, tmp_path, "json", v1=False), send_attempts(url, tmp_path, "v1", v1=True)]
+    targets = [send_attempts(url, tmp_path, "json", v1=False, cookie=cookie),
+               send_attempts(url, tmp_path, "v1", v1=True, cookie=cookie)]
     # Each attempt is dropped at the server, in order, before the kernel_info_request that follows
     # it passes; the kernel answers in order, so anything forwarded would have run before its reply.
     attempts = 2 * len(code_attempts(tmp_path, "count")[1])
@@ -255,12 +275,12 @@ def test_frames_announcing_absurd_sizes_do_not_stall_the_server(dashboards_serve
     """Jupyter's frame readers trust the sizes a frame announces; the server checks them first."""
     import websocket
 
-    kernel_id = page_kernel(dashboards_server, "/huddersfield")
+    kernel_id, cookie = page_visit(dashboards_server, "/huddersfield")
     url = dashboards_server.url.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels"
     for protocol, frame in (("v1.kernel.websocket.jupyter.org", (2**40).to_bytes(8, "little") + b"\0" * 64),
                             ("v1.kernel.websocket.jupyter.org", (10**8).to_bytes(8, "little") + b"\0" * 64),
                             (None, (2**31 - 1).to_bytes(4, "big") + b"\0" * 64)):
-        ws = websocket.create_connection(url, timeout=30, subprotocols=[protocol] if protocol else None)
+        ws = websocket.create_connection(url, timeout=30, cookie=cookie, subprotocols=[protocol] if protocol else None)
         try:
             before = log_count(dashboards_server, UNREADABLE)
             ws.send_binary(frame)

@@ -21,6 +21,11 @@ REPO = Path(__file__).resolve().parents[2]
 CASES = ("igualada", "prato", "huddersfield")
 CHART = ".clusterlab-timeline .js-plotly-plot"
 CHART_DATA = "el => JSON.stringify((el.data || []).map(t => [t.x, t.y]))"
+#: The period each case's timeline opens on (its case file's timeline_focus), and its earliest event.
+FOCUS = {"igualada": (1950, 2019, 1079), "prato": (2000, 2025, 1850), "huddersfield": (1960, 2018, 1330)}
+#: How the course's main source document is cited to the public: title and year, not its file name.
+CITED_AS = "CLUSTEM final publication (n.d.; reports on 2016–2017)"
+FILE_NAME = "000_2a945ab753eb11eb.txt"
 
 
 def code_lines(name: str) -> list[str]:
@@ -90,9 +95,27 @@ def test_case_dashboard_tells_the_story_and_answers_its_controls(page, dashboard
     # every case has items the course reconstructed for teaching: the page must say so
     assert "reconstructed for teaching" in page.inner_text("body").lower()
 
+    # sources are cited by title and year; the file name is no citation (it stays in a data attribute)
+    body = page.inner_text("body")
+    assert FILE_NAME not in body, "a source document is cited by its file name"
+    assert CITED_AS in page.inner_text(".cl-sources")
+    hovers = page.eval_on_selector_all(".cl-ref", "els => els.map(e => e.title)")
+    assert hovers and not any(FILE_NAME in h for h in hovers) and any(CITED_AS in h for h in hovers)
+    assert page.locator(f".cl-sources li[data-document='{FILE_NAME}']").count() >= 1
+
     chart = page.locator(CHART).first
     chart.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / f"dashboard-{name}-timeline.png"))
+    # the timeline opens on the period of the case's story; the slider still reaches the long history
+    first, last, earliest = FOCUS[name]
+    start, end = (int(str(x)[:4]) for x in chart.evaluate("el => el._fullLayout.xaxis.range"))
+    assert first - 10 <= start < first and last < end <= last + 10, f"the timeline opens on {start}–{end}"
+    slider = page.locator(".clusterlab-timeline .widget-slider .widget-readout").first.inner_text()
+    assert slider.replace(" ", "").replace("-", "–") == f"{first}–{last}", f"the year slider opens on {slider!r}"
+    labels = chart.evaluate("el => [...el.querySelectorAll('.scatterlayer .textpoint')].map(t => t.textContent)")
+    points = chart.locator(".scatterlayer .point").count()
+    assert points >= 8 and len([t for t in labels if t]) == points, "a point of the opened period has no label"
+    assert not any("…" in t for t in labels if "Yorkshire" not in t), f"labels cut short: {labels}"
     before = chart.evaluate(CHART_DATA)
     handle = page.locator(".clusterlab-timeline .widget-slider .noUi-handle").first
     handle.focus()

@@ -108,11 +108,11 @@ _SERVE_EXTRA = (
 
 def start_dashboards(log: Path, *, preheat: bool = False, max_kernels: int | None = None,
                      idle_timeout: int | None = None, extra: dict | None = None,
-                     timeout: float = 180) -> Server:
+                     timeout: float = 180, args: tuple = (), **options) -> Server:
     """`clusterlab dashboards` on a free loopback port (the public dashboard server).
 
-    Without ``extra`` this runs the real command line. ``extra`` ({address: notebook}) serves more
-    notebooks next to the dashboards, with the same configuration, through the Python API (the
+    Without ``extra`` this runs the real command line (``args``: more of its options). ``extra``
+    ({address: notebook}, with ``options`` for ``ServerOptions``) serves more notebooks next to the dashboards, with the same configuration, through the Python API (the
     command line cannot do that); the benchmark serves its trivial notebook this way.
     """
     port = free_port()
@@ -122,6 +122,7 @@ def start_dashboards(log: Path, *, preheat: bool = False, max_kernels: int | Non
             opts["max_kernels"] = max_kernels
         if idle_timeout is not None:
             opts["idle_timeout"] = idle_timeout
+        opts.update(options)
         argv = [sys.executable, "-c", _SERVE_EXTRA, json.dumps(opts),
                 json.dumps({k: str(v) for k, v in extra.items()})]
     else:
@@ -132,6 +133,7 @@ def start_dashboards(log: Path, *, preheat: bool = False, max_kernels: int | Non
             argv += ["--max-kernels", str(max_kernels)]
         if idle_timeout is not None:
             argv += ["--idle-timeout", str(idle_timeout)]
+        argv += list(args)
     server = Server(argv, f"http://127.0.0.1:{port}", log, cwd=log.parent)
     server.wait_ready("/voila/static/voila.js", timeout=timeout)
     return server

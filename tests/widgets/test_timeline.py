@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clusterlab.widgets import ComponentError, Event, Timeline, TimelineView, WorkStore, normalise_date
+from clusterlab.widgets.timeline import default_focus
 
 EVENTS = [
     {"date": "1994", "title": "Tanners' association founded", "source": "case file", "detail": "x"},
@@ -192,9 +193,12 @@ def test_view_of_an_empty_timeline():
 def test_view_handles_any_valid_years_including_the_extremes(years):
     events = [{"date": y, "title": f"event {i}", "source": "s"} for i, y in enumerate(years)]
     view = TimelineView({"title": "t", "events": events})
-    assert len(view.figure.data[0].x or ()) == len(years)
     lo, hi = view.years.value
-    assert all(lo <= y <= hi for y in years)
+    in_view = [y for y in years if lo <= y <= hi]
+    assert len(view.figure.data[0].x or ()) == len(in_view)
+    assert all(view.years.min <= y <= view.years.max for y in years)  # the slider reaches every event
+    if years:
+        assert len(in_view) >= min(len(years), max(2, (len(years) + 1) // 2)) and max(years) in in_view
 
 
 def test_close_events_get_labels_on_different_rows_and_crowded_ones_keep_their_hover():
@@ -233,3 +237,102 @@ def test_from_case_shows_approximate_dates_and_reconstructed_dates(cases):
     assert any("1950s (approximate; drawn at 1950)" in h for h in hovers)
     assert any("about 1995 (approximate; drawn at 1995)" in h for h in hovers)
     assert "approximate" in view.header.value
+
+
+# -- the period a timeline opens on --------------------------------------------------------------
+@pytest.mark.parametrize("years, expected", [
+    ([1079, 1693, 1889, 1950, 1975, 1994, 2005, 2019], (1889, 2019)),  # far-apart early events stay off view
+    ([1950, 1965, 1994], (1950, 1994)),  # evenly spread: everything
+    ([1000, 1011, 1012], (1000, 1012)),  # gaps under twenty years are kept
+    ([1900, 1990, 1991, 1992], (1990, 1992)),
+    ([1500, 2000], (1500, 2000)),  # at least two events stay in view
+    ([2000], (2000, 2000)), ([], None),
+])
+def test_default_focus_leaves_out_only_early_outliers(years, expected):
+    assert default_focus(years) == expected
+
+
+def long_history(focus=None) -> dict:
+    events = [{"date": y, "title": f"event of {y}", "source": "s"}
+              for y in (1079, 1693, 1950, 1975, 1994, 2005, 2019)]
+    return {"title": "t", "events": events, **({"focus": focus} if focus else {})}
+
+
+def test_view_opens_on_the_focus_and_the_slider_reaches_every_event():
+    view = TimelineView(long_history([1950, 2000]), read_only=True)
+    assert view.years.value == (1950, 2000) and (view.years.min, view.years.max) == (1079, 2019)
+    assert view.figure.data[0].x == ("1950-01-01", "1975-01-01", "1994-01-01")
+    start, end = view.figure.layout.xaxis.range
+    assert "1943" <= start < "1950" and "2000" < end <= "2007"
+    assert "Showing 3 of 7 events, 1950–2000" in view.header.value and "1079–2019" in view.header.value
+    view.years.value = (1079, 2019)  # one move of the slider shows the long history
+    assert len(view.figure.data[0].x) == 7 and view.figure.layout.xaxis.range[0] < "1079"
+
+
+def test_without_a_focus_the_view_opens_on_the_computed_period():
+    view = TimelineView(long_history())
+    assert view.years.value == (1950, 2019) and view.years.min == 1079
+
+
+def test_focus_is_kept_when_saved_and_left_out_when_there_is_none():
+    tl = Timeline.from_dict(long_history([1950, 2000]))
+    assert tl.focus == (1950, 2000) and tl.to_dict()["focus"] == [1950, 2000]
+    assert Timeline.from_dict(json.loads(json.dumps(tl.to_dict()))) == tl
+    assert "focus" not in Timeline("t", EVENTS).to_dict()  # older saved work stays the same
+
+
+@pytest.mark.parametrize("focus, fragment", [
+    ((2019, 1950), "must come before"), ((1950, 1950), "must come before"), ((1950,), "two years"),
+    ("1950-2019", "two years"), ((1950.5, 2000), "whole number"), ((999, 2000), "between"),
+    ({"from": 1950}, "two years"),
+])
+def test_invalid_focus_is_refused(focus, fragment):
+    with pytest.raises(ComponentError, match=fragment):
+        Timeline("t", EVENTS, focus)
+
+
+def test_a_focus_without_events_is_set_aside_and_an_added_event_comes_into_view(work_folder):
+    assert Timeline.from_dict(long_history([1800, 1900])).opening() == (1950, 2019)
+    assert Timeline.from_dict(long_history([1900, 2100])).opening() == (1900, 2019)  # cut to the events
+    view = TimelineView(long_history([1950, 2000]), save_as="tl")
+    view.date_box.value, view.title_box.value, view.source_box.value = "1600", "Guild", "case file"
+    view.add_button.click()
+    assert view.years.value == (1600, 2000) and "1600-01-01" in view.figure.data[0].x
+
+
+def test_long_titles_are_wrapped_not_cut():
+    titles = ["The joint wastewater treatment plant is in place",
+              "Yorkshire Forward helps found the European Foundation for Cluster Excellence"]
+    view = TimelineView({"title": "t", "events": [{"date": 1950 + 40 * i, "title": t, "source": "s"}
+                                                 for i, t in enumerate(titles)]})
+    wrapped, too_long = view.figure.data[0].text
+    assert wrapped.replace("<br>", " ") == titles[0] and "…" not in wrapped
+    assert too_long.count("<br>") == 2 and too_long.endswith("…")  # three lines at most; the hover has it all
+    assert titles[1] in view.figure.data[0].hovertext[1]
+
+
+def test_label_text_is_escaped():
+    view = TimelineView({"title": "t", "events": [{"date": 1950, "title": "<b>R&D</b>", "source": "s"}]})
+    assert view.figure.data[0].text == ("&lt;b&gt;R&amp;D&lt;/b&gt;",)
+
+
+CASE_FOCUS = {"igualada": (1950, 2019), "prato": (2000, 2025), "huddersfield": (1960, 2018)}
+
+
+@pytest.mark.parametrize("name", sorted(CASE_FOCUS))
+def test_each_case_opens_on_the_period_of_its_story_with_every_label_whole(cases, name):
+    tl = Timeline.from_case(cases[name])
+    view = TimelineView(tl, read_only=True)
+    first, last = CASE_FOCUS[name]
+    assert view.years.value == (first, last)
+    events = sorted(e.year for e in cases[name].timeline)
+    assert (view.years.min, view.years.max) == (events[0], events[-1]) and events[0] < first  # history one move away
+    start, end = (int(x[:4]) for x in view.figure.layout.xaxis.range)
+    pad = 0.12 * (last - first)
+    assert first - pad - 1 <= start < first and last < end <= last + pad + 1
+    shown = [x for trace in view.figure.data for x in trace.x]
+    assert len(shown) == len(tl.between(first, last)) >= 8
+    labels = [t for trace in view.figure.data for t in trace.text]
+    assert all(labels), "a point in the opened period has no label"
+    assert not any("…" in t for t in labels if "Yorkshire Forward" not in t)
+    assert "overlap" not in view.header.value
