@@ -290,7 +290,7 @@ CHAR_PX = 7  # width of a character of a label, in pixels
 
 def _label_lines(e: Event) -> list[str]:
     """The title wrapped on at most LABEL_LINES lines; only a longer title loses its end (its hover keeps it)."""
-    lines = textwrap.wrap(e.title, LABEL_WIDTH) or [e.title]
+    lines = textwrap.wrap(e.title, LABEL_WIDTH, break_on_hyphens=False) or [e.title]
     if len(lines) > LABEL_LINES:
         lines = lines[:LABEL_LINES]
         lines[-1] = lines[-1][: LABEL_WIDTH - 1].rstrip() + "…"

@@ -219,6 +219,7 @@ def voila_config(options: ServerOptions, staged: Staged):
     """The traitlets configuration of the public server."""
     from traitlets.config import Config
 
+    from .handlers import PublicIdentityProvider, public_page_config
     from .kernel_messages import PublicKernelConnection
 
     c = Config()
@@ -231,6 +232,7 @@ def voila_config(options: ServerOptions, staged: Staged):
     c.Voila.config_file_paths = []  # no voila.json / voila.py from the current folder
     c.Voila.connection_dir_root = str(staged.root / "runtime")
     c.Voila.kernel_websocket_connection_class = PublicKernelConnection
+    c.Voila.identity_provider_class = PublicIdentityProvider
     c.PublicVoila.dashboards = dict(staged.dashboards)
     c.PublicVoila.max_kernels = options.max_kernels
     c.PublicVoila.max_per_client = options.max_per_client
@@ -242,6 +244,7 @@ def voila_config(options: ServerOptions, staged: Staged):
     c.VoilaConfiguration.theme = "light"
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.strip_sources = True
+    c.VoilaConfiguration.page_config_hook = public_page_config
     c.VoilaConfiguration.allow_template_override = "NO"
     c.VoilaConfiguration.allow_theme_override = "NO"
     c.VoilaConfiguration.file_allowlist = []

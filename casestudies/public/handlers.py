@@ -12,9 +12,11 @@ import asyncio
 import contextvars
 import posixpath
 import re
+import secrets
 
 import tornado.web
 from jupyter_core.utils import ensure_async
+from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyterlab_server.themes_handler import ThemesHandler
@@ -28,10 +30,12 @@ from . import chart_assets
 from .kernel_messages import MAX_FRAME_BYTES
 from .visitors import COOKIE, Visitors, client_address
 
-#: The browser may talk to this server only: no CDN, no third-party script, no framing elsewhere.
+#: The browser may talk to this server only: no CDN, no third-party script, no framing elsewhere. No
+#: inline script runs except a dashboard page's own, which carry the page's nonce (see
+#: :class:`DashboardHandler`); plotly and the widgets need inline styles and ``blob:`` modules, not ``eval``.
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
-    "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
+    "script-src 'self' blob:",
     "style-src 'self' 'unsafe-inline' blob:",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
@@ -64,6 +68,20 @@ _ERRORS = {
 }
 
 _KERNEL_ID = re.compile(r"\w+-\w+-\w+-\w+-\w+")
+
+#: An opening ``<script`` tag without a nonce, in the HTML Voila writes.
+_SCRIPT_TAG = re.compile(r"<script(?=[\s>])(?![^>]*\snonce=)", re.IGNORECASE)
+
+
+def page_policy(nonce: str) -> str:
+    """The Content-Security-Policy of a dashboard page: :data:`CONTENT_SECURITY_POLICY`, with the
+    page's own inline scripts allowed by their nonce."""
+    return CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' 'nonce-{nonce}'", 1)
+
+
+def public_page_config(page_config: dict, **_kwargs) -> dict:
+    """Voila's page configuration without the version of the software (``appVersion``)."""
+    return {**page_config, "appVersion": ""}
 
 
 def plain_page(title: str, text: str, home: str = "/") -> str:
@@ -138,6 +156,23 @@ class PageExtensionsHandler(PlainErrors, FileFindHandler):
         if not any(url_path.startswith(name + "/") for name in self.extensions):
             raise tornado.web.HTTPError(404)
         return super().parse_url_path(url_path)
+
+
+class PublicIdentityProvider(IdentityProvider):
+    """Every visitor is the same anonymous user, and no identity cookie is set.
+
+    Jupyter's default gives each anonymous browser a signed ``username-…`` cookie (without
+    ``SameSite``) that the dashboards never use; a page's kernel is tied to its browser by the
+    :data:`~.visitors.COOKIE` instead. No login page either.
+    """
+
+    VISITOR = User(username="visitor", name="Visitor", display_name="Visitor", initials="V")
+
+    def get_user(self, handler):  # noqa: ARG002 - the same for every request
+        return self.VISITOR
+
+    def get_handlers(self) -> list:
+        return []
 
 
 def visitors_of(handler) -> Visitors:
@@ -314,6 +349,8 @@ class DashboardHandler(PlainErrors, TornadoVoilaHandler):
         # Voila's page shuts its kernel down when the visitor leaves, with a POST that must carry
         # the _xsrf cookie; Voila never sets that cookie, so set it here (else kernels linger).
         self.xsrf_token  # noqa: B018 - reading it sets the cookie
+        self._nonce = secrets.token_urlsafe(18)
+        self.set_header("Content-Security-Policy", page_policy(self._nonce))
         view = CURRENT_VIEW.set((slot, asyncio.current_task()))
         try:
             await super().get()
@@ -323,6 +360,14 @@ class DashboardHandler(PlainErrors, TornadoVoilaHandler):
                 visitors.release(slot)
             else:
                 visitors.page_sent(slot)
+
+    def write(self, chunk) -> None:
+        """Voila's HTML, with the page's nonce on each inline script (the page's own: outputs are
+        JSON inside ``application/vnd.voila.cell-output+json`` blocks, and run nothing)."""
+        nonce = getattr(self, "_nonce", None)
+        if nonce and isinstance(chunk, str):
+            chunk = _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', chunk)
+        super().write(chunk)
 
     def busy(self, why: str) -> None:
         self.set_status(503 if why == "full" else 429)

@@ -64,6 +64,7 @@ from .handlers import (
     SafeStaticFileHandler,
     SafeTemplateStaticFileHandler,
     attach_kernels,
+    public_page_config,
 )
 from .kernel_messages import PublicKernelConnection
 from .visitors import Visitors, parse_networks
@@ -194,6 +195,7 @@ class PublicVoila(Voila):
         vc = self.voila_configuration
         vc.show_tracebacks = False
         vc.strip_sources = True
+        vc.page_config_hook = public_page_config
         vc.allow_template_override = "NO"
         vc.allow_theme_override = "NO"
         vc.progressive_rendering = False

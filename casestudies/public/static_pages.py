@@ -96,11 +96,11 @@ def run_notebook(path: Path, name: str) -> Page:
         source = "".join(cell.get("source", ""))
         where = f"{path.parent.name}/{path.name} cell {n}"
         if cell["cell_type"] == "markdown":
-            page.parts.append(f'<div class="cl-cell cl-md">{markdown_html(source)}</div>')
+            page.parts.append(f'<div class="st-cell st-md">{markdown_html(source)}</div>')
         elif cell["cell_type"] == "code" and source.strip():
             shown = _shown(_run_cell(source, namespace, where), where)
             if isinstance(shown, str):
-                page.parts.append(f'<div class="cl-cell cl-out">{shown}</div>')
+                page.parts.append(f'<div class="st-cell st-out">{shown}</div>')
             elif shown is not None:
                 page.parts.append(shown)
     return page
@@ -116,7 +116,7 @@ def view_html(states: ViewStates, index: int) -> str:
 
     def one(slot) -> str:
         props = first[slot.index]
-        classes = " ".join(["cl-w", f"cl-{slot.kind}", *getattr(slot.widget, "_dom_classes", ())])
+        classes = " ".join(["st-w", f"st-{slot.kind}", *getattr(slot.widget, "_dom_classes", ())])
         style = states.style(slot)
         attrs = (f' class="{html.escape(classes)}" data-slot="{slot.index}"'
                  + (f' style="{html.escape(style)}"' if style else "") + (" hidden" if props.get("hidden") else ""))
@@ -128,18 +128,18 @@ def view_html(states: ViewStates, index: int) -> str:
             return f"<div{attrs}>{props.get('html', '')}</div>"
         if slot.kind in ("label", "textbox"):
             text = html.escape(props.get("text", ""))
-            label = f'<span class="cl-desc">{desc}</span>' if desc else ""
-            return f'<div{attrs}>{label}<span class="cl-body">{text}</span></div>'
+            label = f'<span class="st-desc">{desc}</span>' if desc else ""
+            return f'<div{attrs}>{label}<span class="st-body">{text}</span></div>'
         if slot.kind == "figure":
             return f'<div{attrs} role="figure"></div>'
         if slot.kind == "button":
             return f'<button type="button" disabled{attrs}>{desc}</button>'
         if slot.kind == "toggle":  # its description is the button's label
-            return f'<div{attrs} data-label="{desc}"><span class="cl-body"></span></div>'
-        label = f'<span class="cl-desc">{desc}</span>' if desc else ""
-        return f'<div{attrs}>{label}<span class="cl-body"></span></div>'
+            return f'<div{attrs} data-label="{desc}"><span class="st-body"></span></div>'
+        label = f'<span class="st-desc">{desc}</span>' if desc else ""
+        return f'<div{attrs}>{label}<span class="st-body"></span></div>'
 
-    return (f'<div class="cl-cell cl-view" data-view="{index}">'
+    return (f'<div class="st-cell st-view" data-view="{index}">'
             + "".join(one(s) for s in children.get(None, [])) + "</div>")
 
 
@@ -164,6 +164,6 @@ def page_html(title: str, body: str, styles: list[str], scripts: list[str]) -> s
             '<meta name="referrer" content="no-referrer">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)}</title>{links}</head>\n<body>"
-            f'<noscript><div class="cl-noscript">{html.escape(NOSCRIPT)}</div></noscript>'
-            f'<main class="cl-static">{body}</main>'
-            f'<footer class="cl-footer">{html.escape(FOOTER)}</footer>{tags}</body></html>\n')
+            f'<noscript><div class="st-noscript">{html.escape(NOSCRIPT)}</div></noscript>'
+            f'<main class="st-static">{body}</main>'
+            f'<footer class="st-footer">{html.escape(FOOTER)}</footer>{tags}</body></html>\n')

@@ -144,6 +144,7 @@ class ViewStates:
         self.keys: dict[str, int] = {}
         self.moves: dict[str, int] = {}
         self._values: list[tuple] = []  # per state: the Python values of the controls
+        self._offered: list[list] = []  # per state: what each control can be set to
 
     # ---------------------------------------------------------------------------- the tree
     def _collect(self, widget, parent: int | None) -> None:
@@ -262,22 +263,33 @@ class ViewStates:
     # --------------------------------------------------------------------------- exploring
     def explore(self) -> ViewStates:
         """Record every state reachable from the view's opening state; the opening state is state 0."""
+        opening = tuple(self._value(c) for c in self.controls)
+        pristine = self._props_now()
         coupled: set[int] = set()
         while True:
             try:
-                self._explore(coupled)
-                return self
+                self._explore(opening, coupled)
+                break
             except _Coupled as found:  # a control that also sets others: start again, recording its moves
                 coupled.add(found.control)
+        # what the view shows must depend on its controls' values only, not on how they were reached
+        if self.states[0] != pristine or self._props_now() != pristine:
+            raise StaticEditionError(f"{self.name}: the view shows something else once its controls are set "
+                                     "back to where they opened, so its states cannot be worked out ahead of time")
+        return self
+
+    def _props_now(self) -> list[dict]:
+        shown = self._shown_indexes()
+        return [self._props(s, shown) for s in self.slots]
 
     def _snapshot(self) -> int:
         problem = getattr(getattr(self.view, "error", None), "message", "")
         if problem:
             raise StaticEditionError(f"{self.name}: the view shows a problem: {problem}")
-        shown = self._shown_indexes()
         n = len(self.states)
-        self.states.append([self._props(s, shown) for s in self.slots])
+        self.states.append(self._props_now())
         self._values.append(tuple(self._value(c) for c in self.controls))
+        self._offered.append([self._choices(c) for c in self.controls])  # options may depend on the state
         self.keys[self.key()] = n
         if n + 1 > self.max_states:
             raise StaticEditionError(f"{self.name}: its controls reach more than {self.max_states} states, "
@@ -285,34 +297,32 @@ class ViewStates:
         return n
 
     def _restore(self, state: int, skip: int | None = None) -> None:
-        """Set the controls to their values in ``state``, in page order (as a visitor would).
+        """Set the controls to their values in ``state`` (see :meth:`_set_all`).
 
         ``skip``: a control left as it is (about to be set); the others are then only checked.
         """
-        target = self._values[state]
+        self._set_all(self._values[state], skip)
+
+    def _set_all(self, values: tuple, skip: int | None = None) -> None:
+        """Set the controls to ``values``, in page order (as a visitor would)."""
         for _ in range(2):  # a second pass, for a control reset by one set after it
-            for ci, (slot, value) in enumerate(zip(self.controls, target)):
+            for ci, (slot, value) in enumerate(zip(self.controls, values)):
                 if ci != skip and self._value(slot) != value:
                     slot.widget.value = value
-            if skip is not None or self.key() == self._key_of(state):
+            if skip is not None or self.key() == token(list(values)):
                 return
         raise StaticEditionError(f"{self.name}: its controls cannot be set back to an earlier state")
 
-    def _key_of(self, state: int) -> str:
-        return token(list(self._values[state]))
-
-    def _explore(self, coupled: set[int]) -> None:
-        self.states, self.keys, self.moves, self._values = [], {}, {}, []
+    def _explore(self, opening: tuple, coupled: set[int]) -> None:
+        self.states, self.keys, self.moves, self._values, self._offered = [], {}, {}, [], []
+        self._set_all(opening)  # from here on the view is set to a recorded state before each change
         first_key = self.key()
         self._snapshot()
-        self._restore(0)  # from here on the view is set to a recorded state before each change
         tried: set[tuple[int, str]] = set()
         queue = deque([0])
         while queue:
             state = queue.popleft()
-            self._restore(state)
-            choices = [self._choices(c) for c in self.controls]  # in this state (options may depend on it)
-            for ci, (slot, offered) in enumerate(zip(self.controls, choices)):
+            for ci, (slot, offered) in enumerate(zip(self.controls, self._offered[state])):
                 for _, value in offered:
                     values = list(self._values[state])
                     values[ci] = value

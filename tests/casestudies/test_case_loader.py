@@ -262,3 +262,30 @@ def test_format_path():
     assert format_path(("outcomes", 1, "before", "breakdown", "fine travel")) == \
         "outcomes[1].before.breakdown['fine travel']"
     assert format_path(()) == "(top level)"
+
+
+# ------------------------------------------------------------ the period the timeline opens on
+def test_each_case_names_the_period_of_its_story():
+    assert {name: tuple(load_case(name).timeline_focus) for name in list_cases()} == {
+        "igualada": (1950, 2019), "prato": (2000, 2025), "huddersfield": (1960, 2018)}
+
+
+@pytest.mark.parametrize("focus, fragment", [
+    ([2019, 1950], "the first year (2019) must come before the last (1950)"),
+    ([1950], "the period to open the timeline on is two years"),
+    ("1950-2019", "the period to open the timeline on is two years"),
+    ([1950, "2019"], "must be whole numbers"),
+    ([1950, 2030], "reaches beyond the events of the timeline (1079–2019)"),
+    ([1000, 1950], "reaches beyond the events"),
+    ([1100, 1200], "no event of the timeline falls within 1100–1200"),
+])
+def test_a_wrong_timeline_focus_names_the_field_and_line(write_case, focus, fragment):
+    path = write_case(lambda d: d.__setitem__("timeline_focus", focus))
+    err = error_for(path)
+    assert err.field == "timeline_focus" and fragment in err.reason
+    assert "for example [1950, 2019]" in err.reason or "timeline" in err.reason
+    assert line_text(path, err.line).startswith("timeline_focus:")
+
+
+def test_a_case_without_timeline_focus_still_loads(write_case):
+    assert load_case_file(write_case(lambda d: d.pop("timeline_focus"))).timeline_focus is None

@@ -17,8 +17,7 @@ from clusterlab.casestudies import (
     load_case,
 )
 
-DOC = {"document": "000_2a945ab753eb11eb.txt", "title": "CLUSTEM final publication",
-       "section": "Igualada case, lines 3311–3548"}
+DOC = {"document": "000_2a945ab753eb11eb.txt", "section": "Igualada case, lines 3311–3548"}
 
 
 def figure(**changes) -> dict:
@@ -41,8 +40,11 @@ def test_source_needs_document_and_section_or_url():
 
 
 def test_source_renders_a_readable_citation():
-    assert str(Source(**DOC)) == \
-        "CLUSTEM final publication (000_2a945ab753eb11eb.txt), Igualada case, lines 3311–3548"
+    # title and year from the catalogue of source documents; the file name and lines only in the trace
+    assert str(Source(**DOC)) == "CLUSTEM final publication (n.d.; reports on 2016–2017), Igualada case"
+    assert Source(**DOC).trace == "000_2a945ab753eb11eb.txt, Igualada case, lines 3311–3548"
+    part = Source(**DOC, title="The Igualada case")
+    assert str(part) == "The Igualada case, in CLUSTEM final publication (n.d.; reports on 2016–2017), Igualada case"
     web = Source(title="Regió7: a new cluster", url="https://www.regio7.cat/x", date="2018-09-17")
     assert str(web) == "Regió7: a new cluster, 2018-09-17, https://www.regio7.cat/x"
     assert str(Source(url="https://example.org/a")) == "https://example.org/a"

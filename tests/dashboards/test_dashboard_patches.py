@@ -85,9 +85,11 @@ def test_the_server_keeps_voilas_own_handlers_that_the_allow_list_admits(app):
         if path in server.OPTIONAL_ROUTES:
             continue
         assert upstream[path] is voila_class and kept[path] is served_by and issubclass(served_by, voila_class)
-    # Voila's other routes are gone: file tree, render, contents, files, logout
+    # Voila's other routes are gone: file tree, render, contents, files; the public identity
+    # provider registers no login or logout page at all
     removed = set(upstream) - set(kept)
-    assert {"/voila/files/(.*)", "/voila/render/(.*)", "/logout"} <= removed
+    assert {"/voila/files/(.*)", "/voila/render/(.*)"} <= removed
+    assert not any("login" in p or "logout" in p for p in upstream), "a login or logout route is registered"
     assert not any(p.startswith(("/voila/tree", "/voila/api/contents")) for p in kept)
     assert kept["/"] is not upstream["/"]  # the landing dashboard, not Voila's tree
     assert list(kept)[-1] == "/.*", "the last route must be the catch-all 404"

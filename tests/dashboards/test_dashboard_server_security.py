@@ -149,7 +149,7 @@ def page_kernel(server, path: str) -> str:
 
 
 def kernel_of(body: str) -> str:
-    config = re.search(r'<script id="jupyter-config-data" type="application/json">\s*(.*?)\s*</script>',
+    config = re.search(r'<script[^>]* id="jupyter-config-data" type="application/json">\s*(.*?)\s*</script>',
                        body, re.S)
     assert config, "no page configuration in the dashboard page"
     for forbidden in ("CaseStory(", "story.timeline()", "Traceback"):

@@ -44,6 +44,9 @@ def page(dashboards_server, sandbox):
              else p.outside.append(r.url))
         p.page_errors = []
         p.on("pageerror", lambda e: p.page_errors.append(str(e)))
+        # what the Content-Security-Policy blocked (a script, a style, an eval the page needed)
+        p.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                          "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
         yield p
 
 
@@ -59,6 +62,8 @@ def assert_clean(page, name: str) -> None:
     assert page.locator(".clusterlab-error:visible").count() == 0, "a component shows an error"
     assert not page.outside, f"the page fetched from outside the server: {page.outside[:3]}"
     assert not page.page_errors, f"script errors: {page.page_errors[:3]}"
+    blocked = page.evaluate("window.__csp")
+    assert not blocked, f"the page's policy blocked what it needs: {blocked[:3]}"
 
 
 def test_landing_page_links_the_three_dashboards(page, dashboards_server, artifacts):

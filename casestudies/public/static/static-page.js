@@ -11,7 +11,7 @@
   const page = window.CLUSTERLAB_PAGE;
   if (!page || !window.Plotly) return;
   const Plotly = window.Plotly;
-  document.documentElement.classList.add("cl-js");
+  document.documentElement.classList.add("st-js");
 
   // ---------------------------------------------------------------- values stored once (the pool)
   const decoded = new Map();
@@ -87,9 +87,9 @@
     if (text !== undefined) el.textContent = text;
     return el;
   }
-  const body = (node) => node.querySelector(":scope > .cl-body") || node;
+  const body = (node) => node.querySelector(":scope > .st-body") || node;
   const desc = (node) => {
-    const d = node.querySelector(":scope > .cl-desc");
+    const d = node.querySelector(":scope > .st-desc");
     return d ? d.textContent : "";
   };
   const tokens = (choices, picked) => "[" + picked.map((i) => choices[i][1]).join(",") + "]";
@@ -124,7 +124,7 @@
     },
     toggles: {
       build: (node, p, send) => {
-        const group = make("span", { role: "group", "aria-label": desc(node) || null, class: "cl-buttons" });
+        const group = make("span", { role: "group", "aria-label": desc(node) || null, class: "st-buttons" });
         p.choices.forEach(([label], i) => {
           const b = make("button", { type: "button" }, label);
           b.addEventListener("click", () => send(node.clProps.choices[i][1]));
@@ -142,7 +142,7 @@
     },
     toggle: {
       build: (node, p, send) => {
-        const b = make("button", { type: "button", class: "cl-toggle-button" }, node.dataset.label || "");
+        const b = make("button", { type: "button", class: "st-toggle-button" }, node.dataset.label || "");
         b.addEventListener("click", () => send(node.clProps.on ? "false" : "true"));
         body(node).replaceChildren(b);
       },
@@ -162,7 +162,7 @@
           body(node).replaceChildren(s);
           return;
         }
-        const list = make("span", { class: "cl-checks", role: "group", "aria-label": desc(node) || null });
+        const list = make("span", { class: "st-checks", role: "group", "aria-label": desc(node) || null });
         const boxes = p.choices.map(([label]) => {
           const box = make("input", { type: "checkbox" });
           const row = make("label");
@@ -198,9 +198,9 @@
           return;
         }
         const last = String(p.stops.length - 1);
-        const lo = make("input", { type: "range", min: "0", max: last, step: "1", class: "cl-lo",
+        const lo = make("input", { type: "range", min: "0", max: last, step: "1", class: "st-lo",
                                    "aria-label": name + ": from" });
-        const hi = make("input", { type: "range", min: "0", max: last, step: "1", class: "cl-hi",
+        const hi = make("input", { type: "range", min: "0", max: last, step: "1", class: "st-hi",
                                    "aria-label": name + ": to" });
         const out = make("output", { "aria-live": "polite" });
         // The ends do not cross: the one moved stops at the other, as on the dashboard's slider.
@@ -297,7 +297,7 @@
     if (next !== this.current) this.show(next);
   };
 
-  document.querySelectorAll(".cl-view[data-view]").forEach((root) => {
+  document.querySelectorAll(".st-view[data-view]").forEach((root) => {
     const data = page.views[Number(root.dataset.view)];
     if (data) new View(root, data).show(data.first);
   });
