@@ -8,8 +8,11 @@ charts built from the shared components in :mod:`clusterlab.widgets`, all read-o
 :func:`landing` builds the public landing page that links the three dashboards.
 
 Rules the page keeps: every number shows its source (a numbered reference to the list of sources
-at the end of the page, with the full citation on hover); anything with ``basis: reconstructed``
-is labelled as reconstructed for teaching; a problem shows as a short message, never a traceback.
+at the end of the page, with the full citation on hover); a source document is cited by its title,
+year and section, from the catalogue ``references/documents.yaml``, never by its file name (which
+stays in a data attribute); anything with ``basis: reconstructed`` is labelled as reconstructed for
+teaching; a problem shows as a short message, never a traceback. The timeline opens on the period
+of the case's story (its ``timeline_focus``), the long history one move of the year slider away.
 
 Each chart is ``View(Model.from_case(case), read_only=True)`` for the component named in
 :data:`COMPONENTS`. Should a component refuse a case's data, the section shows the same figures as
