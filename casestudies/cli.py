@@ -54,7 +54,26 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _export(folder: str) -> int:
+    """``clusterlab dashboards --export DIR``: write the static edition instead of serving."""
+    from pathlib import Path
+
+    from . import CaseFileError
+    from .public.static_edition import StaticEditionError, export
+
+    try:
+        written = export(Path(folder))
+    except CaseFileError as exc:
+        raise _command_error(f"a case file is broken, so the static edition was not written:\n{exc}") from None
+    except StaticEditionError as exc:
+        raise _command_error(str(exc)) from None
+    print(written.report())
+    return 0
+
+
 def _dashboards(args) -> int:
+    if args.export is not None:
+        return _export(args.export)
     from clusterlab.patches import PatchError
 
     from . import CaseFileError
@@ -138,4 +157,7 @@ def register(subparsers) -> None:
                    "X-Forwarded-For and X-Forwarded-Proto headers are believed. Repeatable.")
     p.add_argument("--base-url", default="/",
                    help="path prefix when served behind a reverse proxy (default /)")
+    p.add_argument("--export", metavar="DIR",
+                   help="do not serve: write the dashboards as static pages into DIR (HTML, scripts, data), "
+                   "for any static web host or to open from disk; DIR must be new, empty or an earlier export")
     p.set_defaults(handler=_dashboards)

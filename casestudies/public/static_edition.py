@@ -9,8 +9,9 @@ and the style sheet. No server code, no kernel, no request leaving the visitor's
 Everything on the pages comes from where the Voila dashboards get it: the dashboard notebooks are run
 here (:mod:`.static_pages`), so the story, the texts, the key figures and the sources are
 :class:`~.story.CaseStory`'s; each chart is the read-only component view itself, run ahead of time
-through every state its controls reach (:mod:`.static_widgets`), and stored once per value
-(:mod:`.static_data`). The page script (``static/static-page.js``) only shows those states.
+through every state its controls reach (:mod:`.static_widgets`, :mod:`.static_slots`), and stored
+once per value (:mod:`.static_data`). The page script (``static/static-page.js``) only shows those
+states.
 
 The folder: :func:`export` refuses a folder that exists, is not empty and holds no earlier export
 (no :data:`MARKER` file). It builds the whole site in a hidden folder inside the target first, so
@@ -63,8 +64,8 @@ class Written:
 
     def report(self) -> str:
         width = max(len(f) for f in self.files)
-        lines = [f"Wrote the static edition of the case dashboards to {self.folder}/ "
-                 f"({len(self.files)} files, {_kb(self.total)} in all):"]
+        lines = [(f"Wrote the static edition of the case dashboards to {self.folder}/ "
+                  f"({len(self.files)} files, {_kb(self.total)} in all):")]
         lines += [f"  {name:<{width}}  {_kb(size):>10}" for name, size in sorted(self.files.items())]
         lines.append("Page weight (the page with its scripts, data and style, as a browser loads it):")
         lines += [f"  {page:<{width}}  {_kb(self.weight(page)):>10}" for page in self.pages]
@@ -174,7 +175,7 @@ def _write_marker(folder: Path, files, complete: bool) -> None:
     from clusterlab import __version__
 
     data = {"written_by": f"clusterlab {__version__}: clusterlab dashboards --export", "complete": complete,
-            "written_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "files": sorted(files)}
     tmp = folder / f"{MARKER}.tmp"
     tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")

@@ -67,7 +67,7 @@ def _run_cell(source: str, namespace: dict, where: str):
             value.defer = False
     if last is None:
         return None
-    return eval(compile(ast.Expression(last.value), where, "eval"), namespace)  # noqa: S307
+    return eval(compile(ast.Expression(last.value), where, "eval"), namespace)
 
 
 def _shown(value, where: str):
@@ -117,7 +117,7 @@ def view_html(states: ViewStates, index: int) -> str:
     def one(slot) -> str:
         props = first[slot.index]
         classes = " ".join(["st-w", f"st-{slot.kind}", *getattr(slot.widget, "_dom_classes", ())])
-        style = states.style(slot)
+        style = slot.style
         attrs = (f' class="{html.escape(classes)}" data-slot="{slot.index}"'
                  + (f' style="{html.escape(style)}"' if style else "") + (" hidden" if props.get("hidden") else ""))
         desc = html.escape(slot.description)
@@ -150,7 +150,7 @@ def relink(markup: str, routes: dict[str, str]) -> str:
 
 
 def title_of(markup: str, fallback: str) -> str:
-    found = re.search(r"<h1[^>]*>(.*?)</h1>", markup, re.S)
+    found = re.search(r"<h1[^>]*>(.*?)</h1>", markup, re.DOTALL)
     text = re.sub(r"<[^>]+>", "", found[1]).strip() if found else ""
     return html.unescape(text) or fallback
 

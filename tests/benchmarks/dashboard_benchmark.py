@@ -15,6 +15,11 @@ It also reports the memory of the kernel behind each view (resident set size, af
 drawn) and prints the ratios the course aims for: cold dashboard <= 1.5 x trivial notebook cold;
 pre-heated dashboard faster than the trivial notebook cold.
 
+The static edition (``clusterlab dashboards --export``) is measured too, unless ``--no-static``: each
+case page served by a plain static file server on loopback, opened the same way (fresh context, time
+to the first chart's first point), with its page weight (HTML, scripts, data and style, in KB). Its
+goal: at most half of the trivial Voila notebook's time, cold.
+
 Run from the repository folder:
 
     .venv/bin/python tests/benchmarks/dashboard_benchmark.py --runs 5
@@ -144,7 +149,7 @@ def view(browser, url: str, selector: str, timeout_ms: int = 180_000) -> tuple[f
 def measure(mode: str, runs: int, targets: list[str], work: Path) -> dict:
     preheat = mode == "preheated"
     server = start_dashboards(work / f"server-{mode}.log", preheat=preheat,
-                              extra={"trivial": TRIVIAL}, max_kernels=0)
+                              extra={"trivial": TRIVIAL}, max_kernels=0, max_per_client=0)
     results: dict[str, dict[str, list]] = {t: {"tti": [], "rss": []} for t in targets}
     try:
         from playwright.sync_api import sync_playwright
@@ -187,6 +192,67 @@ def measure(mode: str, runs: int, targets: list[str], work: Path) -> dict:
     return results
 
 
+def static_view(browser, url: str, timeout_ms: int = 60_000) -> float:
+    """Open a static page in a fresh context; seconds from navigation start to its first chart's point."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.add_init_script(PROBE % json.dumps(CHART))
+        page.goto(url, wait_until="commit", timeout=timeout_ms)
+        page.wait_for_function("() => window.__tti !== undefined", timeout=timeout_ms, polling=100)
+        return page.evaluate("() => window.__tti") / 1000
+    finally:
+        context.close()
+
+
+def measure_static(runs: int, dashboards: list[str], work: Path) -> dict:
+    """The static edition, exported and served by ``python -m http.server`` on loopback: per case page,
+    the times to first chart (``runs`` views after a warm-up) and the page weight in KB."""
+    from playwright.sync_api import sync_playwright
+
+    from clusterlab.casestudies.public.static_edition import export
+    from support.browser import CHROMIUM, FLAGS
+    from support.servers import Server, free_port
+
+    written = export(work / "static-site")
+    port = free_port()
+    server = Server([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory",
+                     str(written.folder), str(port)], f"http://127.0.0.1:{port}", work / "static-server.log",
+                    cwd=written.folder)
+    results = {d: {"tti": [], "kb": written.weight(f"{d}.html") / 1024} for d in dashboards}
+    try:
+        server.wait_ready("/index.html", timeout=30)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+            for d in dashboards:  # warm-up: file caches, the browser's first start
+                static_view(browser, f"{server.url}/{d}.html")
+            for r in range(runs):
+                for d in dashboards:
+                    tti = static_view(browser, f"{server.url}/{d}.html")
+                    results[d]["tti"].append(tti)
+                    print(f"  {'static':10s} run {r + 1}/{runs} {d:13s} {tti:6.2f} s", flush=True)
+            browser.close()
+    finally:
+        server.stop()
+    return results
+
+
+def report_static(static: dict, trivial_cold: float | None) -> bool:
+    """Print the static pages' medians, page weights and ratios to the trivial Voila notebook, cold."""
+    print("\nstatic edition (clusterlab dashboards --export) on a loopback static file server: median time to "
+          "first chart (s), page weight (HTML + scripts + data + style)")
+    print(f"{'page':14s}{'median':>10s}{'min-max':>13s}{'weight KB':>12s}{'ratio to trivial Voila':>25s}")
+    ok = trivial_cold is not None
+    for d, r in static.items():
+        median, spread = statistics.median(r["tti"]), f"{min(r['tti']):.2f}-{max(r['tti']):.2f}"
+        ratio = median / trivial_cold if trivial_cold else float("nan")
+        ok &= ratio <= 0.5
+        print(f"{d:14s}{median:10.2f}{spread:>13s}{r['kb']:12.0f}{ratio:25.2f}")
+    print("static goal (at most half of the trivial Voila notebook, cold): " + (
+        "met" if ok else "NOT met" if trivial_cold is not None else "not judged (no cold views)"))
+    return ok
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="views per page and mode (default 5)")
@@ -196,6 +262,7 @@ def main(argv=None) -> int:
     parser.add_argument("--preheat-only", action="store_true",
                         help="measure pre-heated views only (no ratios: they need the cold views)")
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
+    parser.add_argument("--no-static", action="store_true", help="leave out the static edition")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="clusterlab-benchmark-"))
@@ -206,8 +273,10 @@ def main(argv=None) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Dashboard time-to-interactive: {args.runs} runs per page, {cpus} CPUs, load {load:.2f}")
     raw = {mode: measure(mode, args.runs, targets, work) for mode in modes}
+    static = None if args.no_static else measure_static(args.runs, targets[1:], work)
     if args.json:
-        args.json.write_text(json.dumps({"runs": args.runs, "cpus": cpus, "load": load, "raw": raw}, indent=1))
+        args.json.write_text(json.dumps({"runs": args.runs, "cpus": cpus, "load": load, "raw": raw,
+                                         "static": static}, indent=1))
 
     def med(values):
         values = [v for v in values if v is not None]
@@ -222,6 +291,8 @@ def main(argv=None) -> int:
             line += f"{med(v):18.2f}{f'{min(v):.2f}-{max(v):.2f}':>13s}"
         line += f"{med(raw[modes[0]][t]['rss']):12.0f}"
         print(line)
+    if static:
+        report_static(static, med(raw["cold"]["trivial"]["tti"]) if "cold" in raw else None)
     if "cold" not in raw:
         return 0
     base = med(raw["cold"]["trivial"]["tti"])
