@@ -103,7 +103,7 @@ def _dashboards(args) -> int:
         raise _command_error(f"a case file is broken, so the dashboards were not started:\n{exc}") from None
     except PatchError as exc:
         raise _command_error(str(exc)) from None
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, RuntimeError) as exc:
         raise _command_error(str(exc)) from None
     except SystemExit as exc:  # Voila exits when it cannot listen
         if exc.code:

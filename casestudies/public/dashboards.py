@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -133,6 +134,7 @@ class Staged:
     site: Path
     data: Path
     dashboards: dict[str, str]  # address -> notebook file name inside ``site``
+    landing: Path | None = None  # the landing page made ahead (see ``make_landing``), served without a kernel
 
 
 def check_cases() -> None:
@@ -215,6 +217,22 @@ def stage(dest: Path | None = None, extra: dict[str, Path] | None = None, kernel
     return Staged(root=root, site=site, data=data, dashboards=served)
 
 
+def make_landing(staged: Staged) -> Path:
+    """Make the landing page once, in a process of its own (it imports the dashboards' code, which the
+    server never loads), and note it in ``staged``. Raises RuntimeError with the reason if it fails."""
+    path = staged.root / "landing.html"
+    code = ("import sys\nfrom clusterlab.casestudies.public.static_edition import write_live_landing\n"
+            "write_live_landing(sys.argv[1])\n")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300,
+                          env={**{k: v for k, v in os.environ.items() if k != PUBLIC_ENV},
+                               "IPYTHONDIR": str(staged.root / "ipython")})
+    if done.returncode != 0 or not path.is_file():
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"the landing page could not be made: {last}")
+    staged.landing = path
+    return path
+
+
 def voila_config(options: ServerOptions, staged: Staged):
     """The traitlets configuration of the public server."""
     from traitlets.config import Config
@@ -235,6 +253,8 @@ def voila_config(options: ServerOptions, staged: Staged):
     c.Voila.identity_provider_class = PublicIdentityProvider
     c.PublicVoila.dashboards = dict(staged.dashboards)
     c.PublicVoila.max_kernels = options.max_kernels
+    if staged.landing is not None:
+        c.PublicVoila.landing_page = str(staged.landing)
     c.PublicVoila.max_per_client = options.max_per_client
     c.PublicVoila.connect_timeout = float(options.connect_timeout)
     c.PublicVoila.public_hosts = list(options.public_hosts)
@@ -291,6 +311,7 @@ def serve(options: ServerOptions, extra: dict[str, Path] | None = None) -> int:
     )
     os.environ["IPYTHONDIR"] = str(staged.root / "ipython")  # no profile, startup file or history shared
     try:
+        make_landing(staged)
         app = PublicVoila(config=voila_config(options, staged))
         app.initialize([])
         print(f"Serving the case dashboards at http://{_shown_host(options.host)}:{options.port}"

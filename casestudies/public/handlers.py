@@ -272,6 +272,23 @@ class PublicThemesHandler(PlainErrors, ThemesHandler):
         return super().parse_url_path(_clean_relative(url_path))
 
 
+class LandingHandler(PlainErrors, tornado.web.RequestHandler):
+    """The landing page: a page made once when the server starts (``static_edition.live_landing``), no kernel."""
+
+    def initialize(self, page: bytes):
+        self.page = page
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(self.page)
+
+    def head(self) -> None:
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Content-Length", str(len(self.page)))
+        self.finish()
+
+
 class ChartScriptHandler(PlainErrors, tornado.web.StaticFileHandler):
     """The dashboards' chart script (``chart_assets``): two fixed files under a content version.
 

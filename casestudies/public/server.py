@@ -55,6 +55,7 @@ from .handlers import (
     SECURITY_HEADERS,
     ChartScriptHandler,
     DashboardHandler,
+    LandingHandler,
     NotFoundHandler,
     PageExtensionsHandler,
     PublicKernelWebsocketHandler,
@@ -174,6 +175,8 @@ class PublicVoila(Voila):
     public_hosts = List(Unicode(), [], config=True, help="host names served besides loopback (Host allow-list)")
     trusted_proxies = List(Unicode(), [], config=True,
                            help="addresses or networks of reverse proxies whose X-Forwarded-For is believed")
+    landing_page = Unicode("", config=True,
+                           help="an HTML file served at / instead of running the landing notebook (no kernel)")
     page_extensions = List(Unicode(), list(PAGE_EXTENSIONS), config=True,
                            help="JupyterLab extensions loaded by the pages")
 
@@ -264,6 +267,10 @@ class PublicVoila(Voila):
         handlers.append((url_path_join(base, r"/voila/clusterlab/(.*)"), ChartScriptHandler))
         for address, notebook in self.dashboards.items():
             pattern = url_path_join(base, "/" + address) if address else base
+            if not address and self.landing_page:
+                with open(self.landing_page, "rb") as page:
+                    handlers.append((pattern, LandingHandler, {"page": page.read()}))
+                continue
             handlers.append((pattern, DashboardHandler, {
                 "notebook_path": notebook,
                 "template_paths": self.template_paths,

@@ -35,7 +35,7 @@ from pathlib import Path
 from .chart_assets import STATIC
 from .static_widgets import StaticEditionError
 
-__all__ = ["MARKER", "StaticEditionError", "Written", "build", "export", "plotly_script"]
+__all__ = ["MARKER", "StaticEditionError", "Written", "build", "export", "live_landing", "plotly_script"]
 
 #: In the site's folder, written last: which files the export wrote, and whether it finished.
 MARKER = ".clusterlab-static-edition.json"
@@ -156,6 +156,35 @@ def build(folder: Path) -> Written:
         markup = page_html(title, "".join(body), [style], scripts).encode("utf-8")
         written.pages[put(f"{name}.html", markup)] = [f"{name}.html", style, *scripts]
     return written
+
+
+LIVE_FOOTER = "Each case page runs on the course's dashboard server; this page needs none."
+
+
+def live_landing() -> str:
+    """The landing page as the live server (``clusterlab dashboards``) serves it: the static edition's
+    landing page, linking the live dashboards' addresses, with its style inside and no script.
+
+    The landing notebook shows no chart, so it needs no kernel: the server makes this page once when
+    it starts (:func:`write_live_landing`, in a process of its own) and serves it as a file.
+    """
+    from clusterlab.casestudies import CASES_DIR
+
+    from .dashboards import DASHBOARDS
+    from .static_pages import page_html, run_notebook
+
+    notebook, title = DASHBOARDS[""]
+    page = run_notebook(CASES_DIR / notebook, "index")
+    if page.views:
+        raise StaticEditionError(f"{notebook} shows a chart; the landing page must be served without a kernel, "
+                                 "so it may show text and figures only")
+    style = (STATIC / PAGE_STYLE).read_text(encoding="utf-8")
+    return page_html(title, "".join(page.parts), [], [], inline_style=style, footer=LIVE_FOOTER)
+
+
+def write_live_landing(path) -> None:
+    """Write :func:`live_landing` to ``path`` (called by the server, in a process of its own)."""
+    Path(path).write_text(live_landing(), encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------------ the folder

@@ -155,15 +155,22 @@ def title_of(markup: str, fallback: str) -> str:
     return html.unescape(text) or fallback
 
 
-def page_html(title: str, body: str, styles: list[str], scripts: list[str]) -> str:
-    """A complete page: the strict policy, the style sheets and scripts (site files), the body."""
+def page_html(title: str, body: str, styles: list[str], scripts: list[str], inline_style: str = "",
+              footer: str = FOOTER) -> str:
+    """A complete page: the strict policy, the style sheets and scripts (site files), the body.
+
+    ``inline_style``: style rules written into the page itself (the live server's landing page,
+    which loads no file of its own); ``footer``: the line at the foot of the page.
+    """
     links = "".join(f'<link rel="stylesheet" href="{html.escape(s)}">' for s in styles)
+    if inline_style:
+        links += f"<style>{inline_style}</style>"
     tags = "".join(f'<script src="{html.escape(s)}"></script>' for s in scripts)
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             '<meta name="referrer" content="no-referrer">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)}</title>{links}</head>\n<body>"
-            f'<noscript><div class="st-noscript">{html.escape(NOSCRIPT)}</div></noscript>'
-            f'<main class="st-static">{body}</main>'
-            f'<footer class="st-footer">{html.escape(FOOTER)}</footer>{tags}</body></html>\n')
+            + (f'<noscript><div class="st-noscript">{html.escape(NOSCRIPT)}</div></noscript>' if scripts else "")
+            + f'<main class="st-static">{body}</main>'
+            f'<footer class="st-footer">{html.escape(footer)}</footer>{tags}</body></html>\n')

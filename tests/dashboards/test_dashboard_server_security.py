@@ -123,8 +123,24 @@ def test_landing_page_served_with_a_strict_policy(dashboards_server):
     assert headers.get("X-Content-Type-Options") == "nosniff"
     assert "cdn.jsdelivr.net" not in body and "cdnjs" not in body, "the page asks a CDN for something"
     assert "import ipywidgets" not in body and "from clusterlab" not in body, "code shown on the page"
-    for case in ("igualada", "prato", "huddersfield"):  # the cell output is JSON inside the page
-        assert f'href=\\"{case}\\"' in body, f"no link to {case}"
+    for case in ("igualada", "prato", "huddersfield"):
+        assert f'href="{case}"' in body, f"no link to {case}"
+    # made once when the server started: no kernel, no script, no cookie
+    assert "<script" not in body.lower() and "kernelId" not in body
+    assert "Set-Cookie" not in headers
+
+
+def test_the_landing_page_starts_no_kernel(dashboards_server):
+    """Many views of the landing page start no kernel; a case page does (the control)."""
+    before = dashboards_server.log().count("Kernel started")
+    for _ in range(5):
+        assert raw_get(dashboards_server, "/")[0] == 200
+    assert dashboards_server.log().count("Kernel started") == before, "the landing page started a kernel"
+    page_kernel(dashboards_server, "/prato")
+    deadline = time.monotonic() + 30
+    while dashboards_server.log().count("Kernel started") == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert dashboards_server.log().count("Kernel started") == before + 1, "the control page started no kernel"
 
 
 def page_visit(server, path: str, headers=None) -> tuple[str, str]:
