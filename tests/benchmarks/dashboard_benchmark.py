@@ -129,15 +129,20 @@ def leave(page) -> None:
         pass
 
 
+def first_chart(context, url: str, selector: str, timeout_ms: int = 180_000):
+    """Open ``url`` in a new page of ``context``; the page and the seconds from navigation start to ``selector``."""
+    page = context.new_page()
+    page.add_init_script(PROBE % json.dumps(selector))
+    page.goto(url, wait_until="commit", timeout=timeout_ms)
+    page.wait_for_function("() => window.__tti !== undefined", timeout=timeout_ms, polling=100)
+    return page, page.evaluate("() => window.__tti") / 1000
+
+
 def view(browser, url: str, selector: str, timeout_ms: int = 180_000) -> tuple[float, str]:
     """Open ``url`` in a fresh context; seconds from navigation start to ``selector``, and the kernel id."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
-        page = context.new_page()
-        page.add_init_script(PROBE % json.dumps(selector))
-        page.goto(url, wait_until="commit", timeout=timeout_ms)
-        page.wait_for_function("() => window.__tti !== undefined", timeout=timeout_ms, polling=100)
-        tti = page.evaluate("() => window.__tti") / 1000
+        page, tti = first_chart(context, url, selector, timeout_ms)
         config = page.evaluate(
             "() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
         leave(page)
@@ -196,11 +201,7 @@ def static_view(browser, url: str, timeout_ms: int = 60_000) -> float:
     """Open a static page in a fresh context; seconds from navigation start to its first chart's point."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
-        page = context.new_page()
-        page.add_init_script(PROBE % json.dumps(CHART))
-        page.goto(url, wait_until="commit", timeout=timeout_ms)
-        page.wait_for_function("() => window.__tti !== undefined", timeout=timeout_ms, polling=100)
-        return page.evaluate("() => window.__tti") / 1000
+        return first_chart(context, url, CHART, timeout_ms)[1]
     finally:
         context.close()
 
