@@ -34,6 +34,7 @@ from jupyter_server.services.kernels.connection.base import (
 )
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from tornado.iostream import StreamBufferFullError, StreamClosedError
+from tornado.websocket import WebSocketClosedError
 
 #: Comm targets a page may open in its kernel: ipywidgets' control channel only. (``jupyter.widget``
 #: would let a page create widgets of its own in the kernel, each holding memory.)
@@ -73,6 +74,14 @@ OUTGOING = {
 }
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+#: Dropped messages logged one by one per socket; beyond, they are counted (see ``_dropped``).
+LOGGED_DROPS = 20
+
+
+def _forget(future) -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved: a write to a page that went away is not an error
 
 
 def message_allowed(channel: str | None, msg_type: str | None, content: Any = None) -> bool:
@@ -196,17 +205,49 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
         try:
             channel, msg_type, content = self._peek(incoming_msg)
         except Exception:  # unreadable or too large: never forward what we could not check
-            self.log.warning("Public dashboards: dropped an unreadable kernel message")
+            self._dropped("Public dashboards: dropped an unreadable kernel message")
             return
         if not message_allowed(channel, msg_type, content):
-            self.log.warning("Public dashboards: dropped a %r message on channel %r", msg_type, channel)
+            self._dropped("Public dashboards: dropped a %r message on channel %r", msg_type, channel)
             return
         if not self.budget.spend(msg_type, content):
-            self.log.warning("Public dashboards: dropped a %r message over the socket's budget", msg_type)
+            self._dropped("Public dashboards: dropped a %r message over the socket's budget", msg_type)
             return
         super().handle_incoming_message(incoming_msg)
 
+    def _dropped(self, text: str, *args) -> None:
+        """Log a dropped message: each of the first :data:`LOGGED_DROPS` of a socket, then one line, so
+        that a client sending junk without end cannot fill the server's log (or its disk)."""
+        self._drops = getattr(self, "_drops", 0) + 1
+        if self._drops <= LOGGED_DROPS:
+            self.log.warning(text, *args)
+        elif self._drops == LOGGED_DROPS + 1:
+            self.log.warning("Public dashboards: this socket keeps sending messages that are dropped; "
+                             "further ones are counted, not logged")
+
+    def disconnect(self):
+        drops = getattr(self, "_drops", 0)
+        if drops > LOGGED_DROPS:
+            self.log.warning("Public dashboards: %d messages dropped on this socket in all", drops)
+        return super().disconnect()
+
+    @property
+    def write_message(self):
+        """The handler's ``write_message``, whose result no one waits for: a write that fails because the
+        page went away is simply over (Tornado would otherwise log each as an unretrieved error)."""
+        write = self.websocket_handler.write_message
+
+        def write_and_forget(message, binary: bool = False):
+            future = write(message, binary=binary)
+            if future is not None and hasattr(future, "add_done_callback"):
+                future.add_done_callback(_forget)
+            return future
+
+        return write_and_forget
+
     def handle_outgoing_message(self, stream, outgoing_msg: list) -> None:
+        if getattr(self, "_aborted", False):
+            return
         channel = stream if isinstance(stream, str) else getattr(stream, "channel", None)
         try:
             _, parts = self.session.feed_identities(outgoing_msg)
@@ -217,7 +258,7 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
             return
         try:
             super().handle_outgoing_message(stream, outgoing_msg)
-        except (StreamBufferFullError, StreamClosedError):
+        except (StreamBufferFullError, StreamClosedError, WebSocketClosedError):
             self.log.warning("Public dashboards: a page stopped reading; its socket is closed")
             self._abort()
 
@@ -230,6 +271,7 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
         return future
 
     def _abort(self) -> None:
+        self._aborted = True
         ws = getattr(self.websocket_handler, "ws_connection", None)
         stream = getattr(ws, "stream", None)
         if stream is not None:
