@@ -31,7 +31,7 @@ def allowed_hosts(listen_host: str, public_hosts=()) -> frozenset[str]:
     if host and host not in ("0.0.0.0", "::"):
         names.add(host)
     for name in public_hosts:
-        name = name.strip().strip("[]").lower().rstrip(".")
+        name = _host_name(name)  # a port given with the name is not part of it
         if name:
             names.add(name)
     return frozenset(names)

@@ -28,7 +28,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from . import chart_assets
 from .kernel_messages import MAX_FRAME_BYTES
-from .visitors import COOKIE, Visitors, client_address
+from .visitors import COOKIE, Visitors, client_address, client_key
 
 #: The browser may talk to this server only: no CDN, no third-party script, no framing elsewhere. No
 #: inline script runs except a dashboard page's own, which carry the page's nonce (see
@@ -145,7 +145,9 @@ class SafeTemplateStaticFileHandler(PlainErrors, TemplateStaticFileHandler):
 
 
 class PageExtensionsHandler(PlainErrors, FileFindHandler):
-    """The files of the few JupyterLab extensions a dashboard page loads, nothing else."""
+    """The script files of the few JupyterLab extensions a dashboard page loads (their ``static/``
+    folder), nothing else: no ``package.json`` or ``install.json``, which name versions the page
+    does not need."""
 
     def initialize(self, extensions=(), **kwargs):
         self.extensions = tuple(extensions)
@@ -153,7 +155,7 @@ class PageExtensionsHandler(PlainErrors, FileFindHandler):
 
     def parse_url_path(self, url_path: str) -> str:
         _clean_relative(url_path)
-        if not any(url_path.startswith(name + "/") for name in self.extensions):
+        if not any(url_path.startswith(name + "/static/") for name in self.extensions):
             raise tornado.web.HTTPError(404)
         return super().parse_url_path(url_path)
 
@@ -353,7 +355,7 @@ class DashboardHandler(PlainErrors, TornadoVoilaHandler):
 
     async def get(self, path=None):  # noqa: ARG002 - the route has no path part
         visitors = visitors_of(self)
-        client = client_of(self)
+        client = client_key(client_of(self))
         token = owner_token(self)
         if not token or len(token) > 64:
             token = None

@@ -124,7 +124,7 @@ class Budget:
     each control comm opened stays in the kernel: a page needs one or two of each.
     """
 
-    def __init__(self, per_window: int = 300, window: float = 10.0, states: int = 4, opens: int = 4,
+    def __init__(self, per_window: int = 120, window: float = 10.0, states: int = 4, opens: int = 4,
                  clock=time.monotonic):
         self.per_window, self.window, self.clock = per_window, window, clock
         self.left = {"request_states": states, "comm_open": opens}

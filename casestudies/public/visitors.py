@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 #: The cookie that ties a page to its kernel (one per browser; holds no personal data).
 COOKIE = "clusterlab_view"
 
-__all__ = ["COOKIE", "Slot", "Visitors", "client_address", "parse_networks"]
+__all__ = ["COOKIE", "Slot", "Visitors", "client_address", "client_key", "parse_networks"]
 
 
 @dataclass
@@ -183,6 +183,15 @@ def _ip(text: str):
         return ipaddress.ip_address(text.strip().strip("[]"))
     except ValueError:
         return None
+
+
+def client_key(address: str) -> str:
+    """What the per-client limit counts: the address, or for IPv6 its /64 network (one subscriber
+    commonly holds a whole /64, so counting single IPv6 addresses would set no limit)."""
+    ip = _ip(address)
+    if ip is not None and ip.version == 6 and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return address
 
 
 def client_address(remote_ip: str, forwarded_for: str | None, trusted: tuple) -> str:

@@ -171,3 +171,39 @@ def start_course_lab(log: Path, work: Path, *, instructor: bool = False, course:
     server.token = token
     server.wait_ready(f"/api/status?token={token}", timeout=timeout)
     return server
+
+
+def start_dashboards_in(base: Path, log: Path, *, args: tuple = (), timeout: float = 180) -> Server:
+    """`clusterlab dashboards` (the command line, ``args``: more of its options) with its HOME, Jupyter
+    and IPython folders and its temporary folder (where it stages the dashboards) all under ``base``,
+    so that a test can look at every file the server and its kernels write."""
+    env = isolated_env(base)
+    (base / "tmp").mkdir(parents=True, exist_ok=True)
+    env["TMPDIR"] = str(base / "tmp")
+    port = free_port()
+    argv = [str(BIN / "clusterlab"), "dashboards", "--host", "127.0.0.1", "--port", str(port), *args]
+    server = Server(argv, f"http://127.0.0.1:{port}", log, cwd=log.parent, env=env)
+    server.wait_ready("/voila/static/voila.js", timeout=timeout)
+    return server
+
+
+def kernel_processes(server: Server) -> dict[str, int]:
+    """The kernels the server runs now: kernel id -> process id (read from the kernels' command lines)."""
+    import re
+
+    import psutil
+
+    found = {}
+    try:
+        children = psutil.Process(server.proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return found
+    for child in children:
+        try:
+            cmdline = " ".join(child.cmdline())
+        except psutil.Error:
+            continue
+        match = re.search(r"kernel-([0-9a-f-]{36})\.json", cmdline)
+        if match and "ipykernel" in cmdline:
+            found[match.group(1)] = child.pid
+    return found
