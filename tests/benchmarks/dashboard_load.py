@@ -55,7 +55,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(HERE))
 
+from dashboard_benchmark import isolate_home  # noqa: E402
 from support.servers import kernel_processes, start_dashboards  # noqa: E402
 
 CASES = ("igualada", "prato", "huddersfield")
@@ -73,17 +75,6 @@ PROBE = """
 #: A kernel message that must never reach a page (in either websocket protocol).
 LEAK = re.compile(rb'"msg_type":\s*"(stream|error)"|Traceback')
 HOSTILE_KINDS = ("slot-holder", "never-reading", "oversized", "malformed", "states-flood")
-
-
-def isolate_home(root: Path) -> None:
-    """Jupyter, IPython and Chromium write into a temporary home, never the real one."""
-    for var, sub in {"JUPYTER_CONFIG_DIR": "jupyter-config", "JUPYTER_DATA_DIR": "jupyter-data",
-                     "JUPYTER_RUNTIME_DIR": "jupyter-runtime", "IPYTHONDIR": "ipython",
-                     "XDG_CONFIG_HOME": "xdg-config", "XDG_CACHE_HOME": "xdg-cache",
-                     "XDG_DATA_HOME": "xdg-data", "CLUSTERLAB_WORK_DIR": "clusterlab-work"}.items():
-        (root / sub).mkdir(parents=True, exist_ok=True)
-        os.environ[var] = str(root / sub)
-    os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
 
 
 def machine() -> str:

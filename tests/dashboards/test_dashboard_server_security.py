@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from clusterlab.casestudies.public import chart_assets
+from support.kernel_wire import message as _message
+from support.kernel_wire import v1_frame as _v1_frame
 from support.servers import start_dashboards
 
 pytestmark = pytest.mark.slow
@@ -171,27 +173,6 @@ def kernel_of(body: str) -> str:
     for forbidden in ("CaseStory(", "story.timeline()", "Traceback"):
         assert forbidden not in body, f"{forbidden!r} on the page"
     return json.loads(config.group(1))["kernelId"]
-
-
-def _message(msg_type: str, content: dict, channel: str = "shell") -> dict:
-    return {
-        "header": {"msg_id": uuid.uuid4().hex, "username": "visitor", "session": uuid.uuid4().hex,
-                   "msg_type": msg_type, "version": "5.3", "date": "2026-01-01T00:00:00Z"},
-        "parent_header": {}, "metadata": {}, "content": content, "channel": channel, "buffers": [],
-    }
-
-
-def _v1_frame(msg: dict) -> bytes:
-    """A message in the v1 kernel websocket protocol (offsets, channel, header, parent, metadata, content)."""
-    parts = [msg["channel"].encode()] + [json.dumps(msg[k]).encode()
-                                         for k in ("header", "parent_header", "metadata", "content")]
-    offsets, pos = [], 8 * (len(parts) + 2)
-    for part in parts:
-        offsets.append(pos)
-        pos += len(part)
-    offsets.append(pos)
-    head = (len(offsets)).to_bytes(8, "little") + b"".join(o.to_bytes(8, "little") for o in offsets)
-    return head + b"".join(parts)
 
 
 def _wait_for_kernel_info(ws, deadline: float, strict: bool = True) -> dict | None:
