@@ -83,7 +83,7 @@ def _dashboards(args) -> int:
     options = ServerOptions(
         host=args.host, port=args.port, preheat=args.preheat, pool_size=max(1, args.pool_size),
         idle_timeout=args.idle_timeout, max_kernels=args.max_kernels, base_url=base_url,
-        max_per_client=args.max_per_client, connect_timeout=args.connect_timeout,
+        max_per_client=args.max_per_client, connect_timeout=args.connect_timeout, strike_wait=args.strike_wait,
         kernel_memory_mb=args.kernel_memory, public_hosts=tuple(args.public_host),
         trusted_proxies=tuple(args.trusted_proxy),
     )
@@ -147,6 +147,10 @@ def register(subparsers) -> None:
                    help="most dashboards one client address may have open at once (default 4; 0 for no limit)")
     p.add_argument("--connect-timeout", type=_non_negative, default=45,
                    help="seconds a page has to connect to its kernel before the kernel is released (default 45)")
+    p.add_argument("--strike-wait", type=_non_negative, default=30, metavar="SECONDS",
+                   help="after a view that never connected or whose socket was closed for misbehaving, "
+                   "its client address waits this long for the next view, twice as long after each "
+                   "further one, at most 10 minutes (default 30; 0 for no wait)")
     p.add_argument("--kernel-memory", type=_non_negative, default=1024, metavar="MB",
                    help="memory (address space) each dashboard kernel may use (default 1024; 0 for no limit)")
     p.add_argument("--public-host", action="append", default=[], metavar="NAME",

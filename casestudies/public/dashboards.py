@@ -121,6 +121,7 @@ class ServerOptions:
     base_url: str = "/"
     max_per_client: int = 4  # kernels one client address may hold at once; 0 for no limit
     connect_timeout: int = 45  # seconds a page has to connect to its kernel before the kernel is released
+    strike_wait: int = 30  # seconds a misbehaving client waits for its next view (doubling); 0 for none
     kernel_memory_mb: int = 1024  # address space of each kernel; 0 for no limit
     public_hosts: tuple = ()  # host names the server answers for, besides loopback
     trusted_proxies: tuple = ()  # addresses whose X-Forwarded-For / X-Forwarded-Proto are believed
@@ -257,6 +258,7 @@ def voila_config(options: ServerOptions, staged: Staged):
         c.PublicVoila.landing_page = str(staged.landing)
     c.PublicVoila.max_per_client = options.max_per_client
     c.PublicVoila.connect_timeout = float(options.connect_timeout)
+    c.PublicVoila.strike_wait = float(options.strike_wait)
     c.PublicVoila.public_hosts = list(options.public_hosts)
     c.PublicVoila.trusted_proxies = list(options.trusted_proxies)
 

@@ -8,27 +8,22 @@ classes on the routes its allow list keeps. Error pages are plain, with no trace
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import posixpath
 import re
-import secrets
 
 import tornado.web
-from jupyter_core.utils import ensure_async
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyterlab_server.themes_handler import ThemesHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
-from voila.tornado.handler import TornadoVoilaHandler
 
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from . import chart_assets
 from .kernel_messages import MAX_FRAME_BYTES
-from .visitors import COOKIE, Visitors, client_address, client_key
+from .visitors import COOKIE, Visitors, client_address
 
 #: The browser may talk to this server only: no CDN, no third-party script, no framing elsewhere. No
 #: inline script runs except a dashboard page's own, which carry the page's nonce (see
@@ -68,16 +63,6 @@ _ERRORS = {
 }
 
 _KERNEL_ID = re.compile(r"\w+-\w+-\w+-\w+-\w+")
-
-#: An opening ``<script`` tag without a nonce, in the HTML Voila writes.
-_SCRIPT_TAG = re.compile(r"<script(?=[\s>])(?![^>]*\snonce=)", re.IGNORECASE)
-
-
-def page_policy(nonce: str) -> str:
-    """The Content-Security-Policy of a dashboard page: :data:`CONTENT_SECURITY_POLICY`, with the
-    page's own inline scripts allowed by their nonce."""
-    return CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' 'nonce-{nonce}'", 1)
-
 
 def public_page_config(page_config: dict, **_kwargs) -> dict:
     """Voila's page configuration without the version of the software (``appVersion``)."""
@@ -256,7 +241,32 @@ class PublicKernelWebsocketHandler(VoilaKernelWebsocketHandler):
             if self.ws_connection is None:  # the upgrade did not happen: the socket never was
                 self._uncount()
 
+    def get_websocket_protocol(self):
+        """Tornado's protocol, noting when it closes the socket for a frame over :attr:`max_message_size`."""
+        protocol = super().get_websocket_protocol()
+        close = getattr(protocol, "close", None)
+        if close is not None:
+            def close_noting(code=None, reason=None):
+                if code == 1009:  # "message too big"
+                    self._too_big = True
+                return close(code, reason)
+
+            protocol.close = close_noting
+        return protocol
+
+    def misbehaved(self) -> float:
+        """The server closes this socket for misbehaving: a strike against the page's client (see
+        :meth:`.visitors.Visitors.misbehaved`); returns how long its next view must wait."""
+        if getattr(self, "_struck", False) or not self._counted:
+            return 0.0
+        self._struck = True
+        return visitors_of(self).misbehaved(self.kernel_id)
+
     def on_close(self):
+        if getattr(self, "_too_big", False):
+            wait = self.misbehaved()
+            self.log.warning("Public dashboards: a page's socket is closed: it sent a frame over %d bytes; "
+                             "its address waits %.0f s for its next view", MAX_FRAME_BYTES, wait)
         self._uncount()
         if getattr(self, "connection", None) is not None:
             super().on_close()
@@ -312,89 +322,3 @@ class ChartScriptHandler(PlainErrors, tornado.web.StaticFileHandler):
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "public, max-age=31536000, immutable")
         self.set_header("Content-Type", "text/javascript; charset=UTF-8")
-
-
-#: The view being served by the current request (set by :class:`DashboardHandler` while Voila makes the
-#: page), with the task serving it: see :func:`attach_kernels`.
-CURRENT_VIEW: contextvars.ContextVar = contextvars.ContextVar("clusterlab_current_view", default=None)
-
-
-def attach_kernels(kernel_manager, visitors: Visitors) -> None:
-    """Tie each kernel Voila starts (or takes from its pool) for a page to that page's slot.
-
-    Voila's handler calls ``start_kernel`` (or ``get_rendered_notebook`` with pre-heated kernels)
-    on the server's kernel manager; these wrappers read :data:`CURRENT_VIEW`. Only the task that
-    serves the page attaches: a task the page's task started (such as the pool's refill) does not.
-    """
-    start = kernel_manager.start_kernel
-
-    async def start_kernel(*args, **kwargs):
-        kernel_id = await ensure_async(start(*args, **kwargs))
-        _attach(visitors, kernel_id)
-        return kernel_id
-
-    kernel_manager.start_kernel = start_kernel
-    rendered = getattr(kernel_manager, "get_rendered_notebook", None)
-    if rendered is not None:
-        async def get_rendered_notebook(*args, **kwargs):
-            result = await rendered(*args, **kwargs)
-            _attach(visitors, result[2])
-            return result
-
-        kernel_manager.get_rendered_notebook = get_rendered_notebook
-
-
-def _attach(visitors: Visitors, kernel_id: str) -> None:
-    view = CURRENT_VIEW.get()
-    if view is not None and view[1] is asyncio.current_task() and view[0].kernel_id is None:
-        visitors.attach(view[0], kernel_id)
-
-
-class DashboardHandler(PlainErrors, TornadoVoilaHandler):
-    """One dashboard, at a fixed address; a view reserves a kernel slot first, or gets the "busy" page."""
-
-    async def get(self, path=None):  # noqa: ARG002 - the route has no path part
-        visitors = visitors_of(self)
-        client = client_key(client_of(self))
-        token = owner_token(self)
-        if not token or len(token) > 64:
-            token = None
-        slot = visitors.reserve(client, token)
-        if slot is None:
-            self.busy(visitors.refusal(client) or "full")
-            return
-        self.set_cookie(COOKIE, slot.token, path=self.base_url, httponly=True, samesite="Strict",
-                        secure=is_https(self))
-        # Voila's page shuts its kernel down when the visitor leaves, with a POST that must carry
-        # the _xsrf cookie; Voila never sets that cookie, so set it here (else kernels linger).
-        self.xsrf_token  # noqa: B018 - reading it sets the cookie
-        self._nonce = secrets.token_urlsafe(18)
-        self.set_header("Content-Security-Policy", page_policy(self._nonce))
-        view = CURRENT_VIEW.set((slot, asyncio.current_task()))
-        try:
-            await super().get()
-        finally:
-            CURRENT_VIEW.reset(view)
-            if slot.kernel_id is None:
-                visitors.release(slot)
-            else:
-                visitors.page_sent(slot)
-
-    def write(self, chunk) -> None:
-        """Voila's HTML, with the page's nonce on each inline script (the page's own: outputs are
-        JSON inside ``application/vnd.voila.cell-output+json`` blocks, and run nothing)."""
-        nonce = getattr(self, "_nonce", None)
-        if nonce and isinstance(chunk, str):
-            chunk = _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', chunk)
-        super().write(chunk)
-
-    def busy(self, why: str) -> None:
-        self.set_status(503 if why == "full" else 429)
-        self.set_header("Retry-After", "60")
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("Content-Type", "text/html; charset=UTF-8")
-        text = ("Many people are looking at the dashboards right now. Please try again in a minute."
-                if why == "full" else
-                "Your address already has several dashboards open. Close a tab you no longer use, "
-                "then try again in a minute.")
-        self.finish(plain_page("The dashboards are busy", text, self.base_url))

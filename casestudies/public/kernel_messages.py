@@ -19,6 +19,11 @@ and only the messages the widgets need reach a page.
   it is sent is disconnected once :data:`MAX_PENDING_BYTES` wait for it, so a socket that never
   reads cannot make the server hold the kernel's output.
 
+A socket that keeps sending what a page never sends (more than :data:`REFUSED_LIMIT` refused or
+unreadable messages, or :data:`OVER_BUDGET_LIMIT` over its budget), or that stops reading, is
+closed, and its client's next view must wait (a strike, see :mod:`.conduct`); the handler closes a
+socket that sends a frame over :data:`MAX_FRAME_BYTES` the same way.
+
 The server refuses to start with another jupyter_server (see :mod:`.server`).
 """
 
@@ -77,6 +82,15 @@ V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 
 #: Dropped messages logged one by one per socket; beyond, they are counted (see ``_dropped``).
 LOGGED_DROPS = 20
+
+#: Messages a page never sends (refused or unreadable) after which its socket is closed, with a strike.
+REFUSED_LIMIT = 20
+#: Messages over the socket's budget after which it is closed, with a strike (a page keeps one
+#: message per widget in flight, so even a long drag of a slider stays far below).
+OVER_BUDGET_LIMIT = 200
+#: Message ids remembered per socket: a message sent again with the same id (a replay) is refused,
+#: since the kernel would reject it with a traceback in the server's log.
+REMEMBERED_IDS = 1024
 
 
 def _forget(future) -> None:
@@ -173,8 +187,8 @@ def _frame_count(ws_msg: bytes, width: int) -> int:
 class PublicKernelConnection(ZMQChannelsWebsocketConnection):
     """The kernel websocket of a public page: both directions filtered (see the module's docstring)."""
 
-    def _peek(self, ws_msg) -> tuple[str | None, str | None, Any]:
-        """Channel, message type and content of an incoming message, read as the parent class does."""
+    def _peek(self, ws_msg) -> tuple[str | None, dict, Any]:
+        """Channel, header and content of an incoming message, read as the parent class does."""
         if isinstance(ws_msg, (bytes, str)) and len(ws_msg) > MAX_FRAME_BYTES:
             raise ValueError("frame too large")
         if self.subprotocol == V1_PROTOCOL:
@@ -185,7 +199,9 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
             channel, msg_list = deserialize_msg_from_ws_v1(ws_msg)
             header = self.session.unpack(msg_list[0])
             content = self.session.unpack(msg_list[3]) if len(msg_list) > 3 else None
-            return channel, header.get("msg_type"), content
+            if not isinstance(header, dict):
+                raise ValueError("not a kernel message")
+            return channel, header, content
         if isinstance(ws_msg, bytes):
             frame_offsets(ws_msg, 4, _frame_count(ws_msg, 4), 4)
             msg = deserialize_binary_message(ws_msg)
@@ -193,7 +209,7 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
             msg = json.loads(ws_msg)
         if not isinstance(msg, dict) or not isinstance(msg.get("header"), dict):
             raise ValueError("not a kernel message")
-        return msg.get("channel"), msg["header"].get("msg_type"), msg.get("content")
+        return msg.get("channel"), msg["header"], msg.get("content")
 
     @property
     def budget(self) -> Budget:
@@ -202,18 +218,59 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
         return self._budget
 
     def handle_incoming_message(self, incoming_msg) -> None:
+        if getattr(self, "_aborted", False):  # closed for misbehaving: what it still sent goes nowhere
+            return
         try:
-            channel, msg_type, content = self._peek(incoming_msg)
+            channel, header, content = self._peek(incoming_msg)
         except Exception:  # unreadable or too large: never forward what we could not check
             self._dropped("Public dashboards: dropped an unreadable kernel message")
+            self._refused(REFUSED_LIMIT, "it sent messages a dashboard page never sends")
             return
+        msg_type = header.get("msg_type")
         if not message_allowed(channel, msg_type, content):
             self._dropped("Public dashboards: dropped a %r message on channel %r", msg_type, channel)
+            self._refused(REFUSED_LIMIT, "it sent messages a dashboard page never sends")
+            return
+        if not self._first_time(header.get("msg_id")):  # the kernel would log each as a traceback
+            self._dropped("Public dashboards: dropped a %r message sent before (same id)", msg_type)
+            self._refused(REFUSED_LIMIT, "it sent messages a dashboard page never sends")
             return
         if not self.budget.spend(msg_type, content):
             self._dropped("Public dashboards: dropped a %r message over the socket's budget", msg_type)
+            self._refused(OVER_BUDGET_LIMIT, "it sent far more messages than a dashboard page sends",
+                          counter="_over_budget")
             return
         super().handle_incoming_message(incoming_msg)
+
+    def _first_time(self, msg_id) -> bool:
+        """Whether ``msg_id`` is a new message id on this socket (the last :data:`REMEMBERED_IDS` are kept)."""
+        if not isinstance(msg_id, str) or not 0 < len(msg_id) <= 128:
+            return False
+        ids = getattr(self, "_seen_ids", None)
+        if ids is None:
+            ids = self._seen_ids = {}  # in the order seen: the oldest is dropped first
+        if msg_id in ids:
+            return False
+        ids[msg_id] = None
+        if len(ids) > REMEMBERED_IDS:
+            del ids[next(iter(ids))]
+        return True
+
+    def _refused(self, limit: int, why: str, counter: str = "_refused_count") -> None:
+        count = getattr(self, counter, 0) + 1
+        setattr(self, counter, count)
+        if count > limit:
+            self.misbehaved(why)
+
+    def misbehaved(self, why: str) -> None:
+        """Close the socket for misbehaving, once: a strike against the page's client (see :mod:`.conduct`)."""
+        if getattr(self, "_aborted", False):
+            return
+        strike = getattr(self.websocket_handler, "misbehaved", None)
+        wait = strike() if strike is not None else 0.0
+        self.log.warning("Public dashboards: a page's socket is closed: %s; its address waits %.0f s for "
+                         "its next view", why, wait)
+        self._abort()
 
     def _dropped(self, text: str, *args) -> None:
         """Log a dropped message: each of the first :data:`LOGGED_DROPS` of a socket, then one line, so
@@ -259,8 +316,7 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
         try:
             super().handle_outgoing_message(stream, outgoing_msg)
         except (StreamBufferFullError, StreamClosedError, WebSocketClosedError):
-            self.log.warning("Public dashboards: a page stopped reading; its socket is closed")
-            self._abort()
+            self.misbehaved("the page stopped reading")
 
     def connect(self):
         future = super().connect()

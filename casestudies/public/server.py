@@ -54,7 +54,6 @@ from . import edges
 from .handlers import (
     SECURITY_HEADERS,
     ChartScriptHandler,
-    DashboardHandler,
     LandingHandler,
     NotFoundHandler,
     PageExtensionsHandler,
@@ -64,10 +63,12 @@ from .handlers import (
     ReadOnlyKernelHandler,
     SafeStaticFileHandler,
     SafeTemplateStaticFileHandler,
-    attach_kernels,
     public_page_config,
 )
+from .conduct import Conduct
 from .kernel_messages import PublicKernelConnection
+from .script_check import Tickets
+from .views import DashboardHandler, attach_kernels
 from .visitors import Visitors, parse_networks
 
 #: The JupyterLab extensions a dashboard page loads (and the only ones whose files are served).
@@ -171,6 +172,8 @@ class PublicVoila(Voila):
     )
     max_per_client = Integer(4, config=True, help="most kernels one client address holds at once (0: no limit)")
     connect_timeout = Float(45, config=True, help="seconds a page has to connect to its kernel before it is released")
+    strike_wait = Float(30, config=True, help="seconds a client waits for its next view after its first strike "
+                        "(doubling with each further strike, at most 10 minutes); 0: no waits")
     leave_grace = Float(30, config=True, help="seconds a kernel is kept after its page's socket closed")
     public_hosts = List(Unicode(), [], config=True, help="host names served besides loopback (Host allow-list)")
     trusted_proxies = List(Unicode(), [], config=True,
@@ -190,7 +193,9 @@ class PublicVoila(Voila):
             self.log.warning("At most %d visitors' kernels at once: the open-file limit (%d) allows no more.",
                              cap, open_files)
         self.visitors = Visitors(max_kernels=cap, per_client=self.max_per_client,
-                                 connect_timeout=self.connect_timeout, leave_grace=self.leave_grace)
+                                 connect_timeout=self.connect_timeout, leave_grace=self.leave_grace,
+                                 conduct=Conduct(first_wait=self.strike_wait))
+        self.tickets = Tickets()
         self.trusted = parse_networks(self.trusted_proxies)
 
     def _enforce(self) -> None:
@@ -235,6 +240,7 @@ class PublicVoila(Voila):
         settings["headers"] = {**SECURITY_HEADERS}
         settings["xsrf_cookie_kwargs"] = {"samesite": "Strict", "path": self.base_url}
         settings["clusterlab_visitors"] = self.visitors
+        settings["clusterlab_tickets"] = self.tickets
         settings["clusterlab_trusted_proxies"] = self.trusted
         settings["websocket_max_message_size"] = 64 * 1024
         attach_kernels(self.kernel_manager, self.visitors)

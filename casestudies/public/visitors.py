@@ -14,9 +14,12 @@ Every view of a case dashboard needs a kernel of its own. :class:`Visitors` keep
   ``GET /api/kernels/<id>`` and the shutdown request answer only with that cookie, so knowing
   another visitor's kernel id gives neither their traffic nor their shutdown;
 * **kernels nobody uses are released**: one whose page never connects within
-  :attr:`Visitors.connect_timeout` seconds (a plain GET, a crawler), one whose socket has been
+  :attr:`Visitors.connect_timeout` seconds (a script holding kernels), one whose socket has been
   closed for :attr:`Visitors.leave_grace` seconds (a visitor who left without the page's shutdown
-  request), and one whose kernel died or was culled.
+  request), and one whose kernel died or was culled;
+* **a client whose views misbehave waits**: a view that never connected, or whose socket the
+  server closed for misbehaving (:meth:`Visitors.misbehaved`), is a strike against its client, who
+  must then wait before the next view (:class:`.conduct.Conduct`).
 
 The registry is plain Python with an injectable clock, so the tests can drive it directly; the
 server calls :meth:`Visitors.sweep` every few seconds and shuts down what it returns.
@@ -30,6 +33,8 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from .conduct import Conduct
 
 #: The cookie that ties a page to its kernel (one per browser; holds no personal data).
 COOKIE = "clusterlab_view"
@@ -56,7 +61,7 @@ class Visitors:
     """The slots of the visitors' kernels (see the module's docstring)."""
 
     def __init__(self, max_kernels: int = 20, per_client: int = 4, connect_timeout: float = 45,
-                 leave_grace: float = 30, sockets_per_kernel: int = 1,
+                 leave_grace: float = 30, sockets_per_kernel: int = 1, conduct: Conduct | None = None,
                  clock: Callable[[], float] = time.monotonic):
         self.max_kernels = max_kernels  # 0: no limit
         self.per_client = per_client  # 0: no limit
@@ -64,6 +69,7 @@ class Visitors:
         self.leave_grace = leave_grace
         self.sockets_per_kernel = sockets_per_kernel
         self.clock = clock
+        self.conduct = conduct if conduct is not None else Conduct(clock=clock)
         self._slots: list[Slot] = []
         self._by_kernel: dict[str, Slot] = {}
 
@@ -75,7 +81,9 @@ class Visitors:
         return sum(1 for s in self._slots if s.client == client)
 
     def refusal(self, client: str) -> str | None:
-        """Why a new view from ``client`` cannot have a kernel now ("full", "client"), or None."""
+        """Why a new view from ``client`` cannot have a kernel now ("wait", "full", "client"), or None."""
+        if self.conduct.wait(client) > 0:
+            return "wait"
         if self.max_kernels and len(self._slots) >= self.max_kernels:
             return "full"
         if self.per_client and self.of_client(client) >= self.per_client:
@@ -140,13 +148,21 @@ class Visitors:
         if slot.sockets == 0:
             slot.closed_at = self.clock()
 
+    def misbehaved(self, kernel_id: str) -> float:
+        """The server closed the socket of ``kernel_id``'s page for misbehaving: a strike against its
+        client; returns how long the client's next view must wait. The view keeps its kernel (to
+        connect again costs the server little; a new view, a kernel run), until it is released as
+        any other (its socket closed for ``leave_grace`` seconds, or the page's shutdown)."""
+        slot = self._by_kernel.get(kernel_id)
+        return self.conduct.strike(slot.client) if slot is not None else 0.0
+
     # -- housekeeping ------------------------------------------------------------------------------
     def sweep(self, running: Iterable[str]) -> list[str]:
         """Release the slots whose kernel is gone; return the kernels to shut down (and release them).
 
         ``running``: the ids of the kernels the server runs now. A kernel is shut down when its page
-        was sent ``connect_timeout`` seconds ago and never connected, or when its last socket closed
-        ``leave_grace`` seconds ago.
+        was sent ``connect_timeout`` seconds ago and never connected (a strike against its client),
+        or when its last socket closed ``leave_grace`` seconds ago.
         """
         now, alive, stop = self.clock(), set(running), []
         for slot in list(self._slots):
@@ -154,11 +170,15 @@ class Visitors:
                 continue  # the page is still being made; the handler releases it if that fails
             if slot.kernel_id not in alive:
                 self.release(slot)
-            elif (not slot.ever_connected and slot.page_sent_at is not None
-                  and now - slot.page_sent_at >= self.connect_timeout) or \
-                    (slot.sockets == 0 and slot.closed_at is not None and now - slot.closed_at >= self.leave_grace):
+            elif not slot.ever_connected and slot.page_sent_at is not None \
+                    and now - slot.page_sent_at >= self.connect_timeout:
+                self.conduct.strike(slot.client)
                 stop.append(slot.kernel_id)
                 self.release(slot)
+            elif slot.sockets == 0 and slot.closed_at is not None and now - slot.closed_at >= self.leave_grace:
+                stop.append(slot.kernel_id)
+                self.release(slot)
+        self.conduct.forget_old()
         return stop
 
 

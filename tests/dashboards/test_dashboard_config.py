@@ -101,7 +101,7 @@ def test_the_connection_forwards_only_allowed_messages(monkeypatch, protocol):
     conn = Probe.__new__(Probe)
     for msg_type, channel in (("execute_request", "shell"), ("execute_request", "control"),
                               ("comm_msg", "shell"), ("kernel_info_request", "control")):
-        header = {"msg_type": msg_type, "msg_id": "1"}
+        header = {"msg_type": msg_type, "msg_id": f"{msg_type}-{channel}"}
         content = {"comm_id": "x", "data": {"method": "update", "state": {"value": 1}}} if msg_type == "comm_msg" else {}
         if protocol:
             conn.handle_incoming_message(_v1(channel, header, content))
@@ -111,6 +111,63 @@ def test_the_connection_forwards_only_allowed_messages(monkeypatch, protocol):
     for junk in JUNK_FRAMES if protocol else ("{not json", "[]", '{"header": 3}'):
         conn.handle_incoming_message(junk)
     assert len(forwarded) == 1, "only the comm message may reach the kernel"
+
+
+def _probe_connection(monkeypatch, forwarded: list, struck: list):
+    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+    monkeypatch.setattr(ZMQChannelsWebsocketConnection, "handle_incoming_message",
+                        lambda self, msg: forwarded.append(msg))
+
+    class Handler:
+        ws_connection = None
+
+        def misbehaved(self):
+            struck.append(True)
+            return 30.0
+
+    class Probe(PublicKernelConnection):
+        subprotocol = None
+        session = _Session()
+        log = logging.getLogger("probe")
+        websocket_handler = Handler()
+
+    return Probe.__new__(Probe)
+
+
+def _info(msg_id: str) -> str:
+    return json.dumps({"channel": "shell", "header": {"msg_type": "kernel_info_request", "msg_id": msg_id},
+                       "parent_header": {}, "metadata": {}, "content": {}})
+
+
+def test_a_message_sent_again_with_its_id_is_refused(monkeypatch):
+    """A replayed message (same id) never reaches the kernel, which would log a traceback for each."""
+    forwarded, struck = [], []
+    conn = _probe_connection(monkeypatch, forwarded, struck)
+    conn.handle_incoming_message(_info("a"))
+    conn.handle_incoming_message(_info("a"))
+    conn.handle_incoming_message(_info(""))  # no id at all
+    conn.handle_incoming_message(_info("b"))  # CONTROL: a new id goes through
+    assert len(forwarded) == 2
+    assert not struck
+
+
+def test_a_socket_that_keeps_sending_refused_messages_is_struck_once(monkeypatch):
+    from clusterlab.casestudies.public.kernel_messages import REFUSED_LIMIT
+
+    forwarded, struck = [], []
+    conn = _probe_connection(monkeypatch, forwarded, struck)
+    refused = json.dumps({"channel": "shell", "header": {"msg_type": "execute_request", "msg_id": "x"},
+                          "parent_header": {}, "metadata": {}, "content": {"code": "1"}})
+    for _ in range(REFUSED_LIMIT):
+        conn.handle_incoming_message(refused)
+    assert not struck, "CONTROL: a few refused messages are only dropped"
+    for _ in range(5):
+        conn.handle_incoming_message(refused)
+    assert struck == [True], "the socket is struck once, when it passes the limit"
+    assert conn._aborted
+    conn.handle_incoming_message(_info("late"))
+    assert forwarded == [], "nothing reaches the kernel from a socket closed for misbehaving"
 
 
 #: Frames that announce absurd sizes: Jupyter's own reader would allocate memory without end.
