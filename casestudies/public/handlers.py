@@ -12,6 +12,8 @@ import posixpath
 import re
 
 import tornado.web
+from jupyter_core.utils import ensure_async
+from tornado.ioloop import IOLoop
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
@@ -22,7 +24,7 @@ from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFile
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from . import chart_assets
-from .kernel_messages import MAX_FRAME_BYTES
+from .kernel_messages import MAX_FRAME_BYTES, Budget
 from .visitors import COOKIE, Visitors, client_address
 
 #: The browser may talk to this server only: no CDN, no third-party script, no framing elsewhere. No
@@ -255,18 +257,39 @@ class PublicKernelWebsocketHandler(VoilaKernelWebsocketHandler):
         return protocol
 
     def misbehaved(self) -> float:
-        """The server closes this socket for misbehaving: a strike against the page's client (see
-        :meth:`.visitors.Visitors.misbehaved`); returns how long its next view must wait."""
+        """The server closes this socket for misbehaving: a strike against the page's client, and its
+        kernel shut down (see :meth:`.visitors.Visitors.misbehaved`); returns how long the client's
+        next view must wait."""
         if getattr(self, "_struck", False) or not self._counted:
             return 0.0
         self._struck = True
-        return visitors_of(self).misbehaved(self.kernel_id)
+        wait = visitors_of(self).misbehaved(self.kernel_id)
+        IOLoop.current().add_callback(self._shut_down, self.kernel_id)
+        return wait
+
+    async def _shut_down(self, kernel_id: str) -> None:
+        """Stop the kernel at once (no polite shutdown: it may still hold the page's queued requests)."""
+        try:
+            await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id, now=True))
+        except Exception:  # already gone
+            self.log.debug("kernel %s was already gone", kernel_id)
+
+    def view_budget(self) -> Budget:
+        """What this view's page may still send: one :class:`.kernel_messages.Budget` per view, so
+        that connecting again does not start a new one."""
+        slot = visitors_of(self).slot_of(self.kernel_id)
+        if slot is None:
+            return Budget()
+        if slot.budget is None:
+            slot.budget = Budget()
+        return slot.budget
 
     def on_close(self):
         if getattr(self, "_too_big", False):
             wait = self.misbehaved()
             self.log.warning("Public dashboards: a page's socket is closed: it sent a frame over %d bytes; "
-                             "its address waits %.0f s for its next view", MAX_FRAME_BYTES, wait)
+                             "its kernel is shut down and its address waits %.0f s for its next view",
+                             MAX_FRAME_BYTES, wait)
         self._uncount()
         if getattr(self, "connection", None) is not None:
             super().on_close()

@@ -71,6 +71,9 @@ MAX_FRAME_BYTES = 64 * 1024
 #: Bytes that may wait for a page that does not read before its socket is closed.
 MAX_PENDING_BYTES = 16 * 1024 * 1024
 
+#: Widgets whose state one view may ask for one by one (a case dashboard has a few hundred models).
+MAX_WIDGETS = 2048
+
 #: Messages kept from the kernel to the page, by channel (everything else is dropped).
 OUTGOING = {
     "iopub": frozenset({"status", "comm_open", "comm_msg", "comm_close"}),
@@ -132,16 +135,21 @@ def outgoing_allowed(channel: str | None, msg_type: str | None) -> bool:
 
 
 class Budget:
-    """What one socket may still send: messages per window, and the costly requests in all.
+    """What one view's page may still send: messages per window, and the costly requests in all.
 
     ``request_states`` makes the kernel send every widget's state (megabytes with charts), and
     each control comm opened stays in the kernel: a page needs one or two of each.
+    ``request_state`` asks for one widget's state (a chart's is hundreds of kilobytes): a page asks
+    for each widget once, if ever (the widgets' manager does so only when the control comm fails),
+    so each widget's state may be asked ``per_widget`` times.
     """
 
     def __init__(self, per_window: int = 120, window: float = 10.0, states: int = 4, opens: int = 4,
-                 clock=time.monotonic):
+                 per_widget: int = 2, clock=time.monotonic):
         self.per_window, self.window, self.clock = per_window, window, clock
         self.left = {"request_states": states, "comm_open": opens}
+        self.per_widget = per_widget
+        self._asked: dict[str, int] = {}
         self._start, self._count = clock(), 0
 
     def spend(self, msg_type: str, content: Any) -> bool:
@@ -158,6 +166,12 @@ class Budget:
             if self.left[kind] <= 0:
                 return False
             self.left[kind] -= 1
+        if kind == "request_state":
+            comm_id = str(content.get("comm_id"))[:64]
+            asked = self._asked.get(comm_id, 0)
+            if asked >= self.per_widget or (not asked and len(self._asked) >= MAX_WIDGETS):
+                return False
+            self._asked[comm_id] = asked + 1
         return True
 
 
@@ -213,8 +227,13 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
 
     @property
     def budget(self) -> Budget:
+        """The view's budget (kept across its sockets, see ``handlers``), or one of this socket's own."""
         if getattr(self, "_budget", None) is None:
-            self._budget = Budget()
+            try:
+                of_view = getattr(self.websocket_handler, "view_budget", None)
+            except Exception:  # no handler (a connection made by hand)
+                of_view = None
+            self._budget = of_view() if of_view is not None else Budget()
         return self._budget
 
     def handle_incoming_message(self, incoming_msg) -> None:
@@ -268,8 +287,8 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
             return
         strike = getattr(self.websocket_handler, "misbehaved", None)
         wait = strike() if strike is not None else 0.0
-        self.log.warning("Public dashboards: a page's socket is closed: %s; its address waits %.0f s for "
-                         "its next view", why, wait)
+        self.log.warning("Public dashboards: a page's socket is closed: %s; its kernel is shut down and its "
+                         "address waits %.0f s for its next view", why, wait)
         self._abort()
 
     def _dropped(self, text: str, *args) -> None:

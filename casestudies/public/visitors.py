@@ -33,6 +33,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .conduct import Conduct
 
@@ -54,6 +55,7 @@ class Slot:
     sockets: int = 0
     closed_at: float | None = None  # when its last socket closed
     ever_connected: bool = False
+    budget: Any = None  # what its page may still send (``kernel_messages.Budget``), kept across its sockets
     released: bool = field(default=False, repr=False)
 
 
@@ -150,11 +152,14 @@ class Visitors:
 
     def misbehaved(self, kernel_id: str) -> float:
         """The server closed the socket of ``kernel_id``'s page for misbehaving: a strike against its
-        client; returns how long the client's next view must wait. The view keeps its kernel (to
-        connect again costs the server little; a new view, a kernel run), until it is released as
-        any other (its socket closed for ``leave_grace`` seconds, or the page's shutdown)."""
+        client, and the view's slot released (the caller shuts its kernel down, so that the page
+        cannot connect again and go on); returns how long the client's next view must wait."""
         slot = self._by_kernel.get(kernel_id)
-        return self.conduct.strike(slot.client) if slot is not None else 0.0
+        if slot is None:
+            return 0.0
+        wait = self.conduct.strike(slot.client)
+        self.release(slot)
+        return wait
 
     # -- housekeeping ------------------------------------------------------------------------------
     def sweep(self, running: Iterable[str]) -> list[str]:

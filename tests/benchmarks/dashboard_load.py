@@ -14,8 +14,10 @@ would in production (without it every loopback client would share one address). 
   and waits for the first chart's first point (``.js-plotly-plot .scatterlayer .point``), then
   leaves the page as a visitor does (the page's unload handler shuts its kernel down);
 * ``--hostile`` clients (default 20), in five kinds, each from its own address:
-  slot holders (plain GETs of a dashboard, again and again, never connecting: they hold kernels
-  until the connect timeout), never-reading sockets (connect with the owner's cookie, ask for
+  slot holders (GETs of a dashboard, again and again, never connecting; every other one passes
+  the page's script check as a script written for this server would, and so holds kernels until
+  the connect timeout, then waits as the server tells it; the others are plain GETs, which get the
+  opening page and no kernel), never-reading sockets (connect with the owner's cookie, ask for
   every widget's state over and over, never read), oversized frames (70 KiB, again after each
   disconnection), malformed messages (widget comm_opens, control comm_opens with a wrong
   version, updates the widgets refuse, code), and request_states floods.
@@ -63,11 +65,14 @@ from support.servers import kernel_processes, start_dashboards  # noqa: E402
 CASES = ("igualada", "prato", "huddersfield")
 CHART = ".js-plotly-plot .scatterlayer .point"
 V1 = "v1.kernel.websocket.jupyter.org"
-#: Recorded in the page: performance.now() when the first chart's first point is drawn.
+#: Recorded in the page: the time (ms since the epoch, the machine's clock) when the first chart's
+#: first point is drawn; compared with the time the visitor asked for the page, so that the opening
+#: page's round trip (the script check) is counted too.
 PROBE = """
 (() => {
   const seen = () => {
-    if (window.__tti === undefined && document.querySelector(%s)) window.__tti = performance.now();
+    if (window.__tti === undefined && document.querySelector(%s))
+      window.__tti = performance.timeOrigin + performance.now();
   };
   new MutationObserver(seen).observe(document, {childList: true, subtree: true});
 })();
@@ -205,20 +210,26 @@ async def honest_visitors(server, n: int, concurrency: int, timeout: float, find
                         if match:
                             findings.leak(who, data[max(0, match.start() - 80): match.end() + 80].decode("utf-8", "replace"))
 
+                    def on_document(resp, who=who, result=result):
+                        if resp.request.resource_type == "document" and resp.status in (429, 503):
+                            result["busy"] = True
+
                     page.on("response", on_response)
+                    page.on("response", on_document)
                     page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
                     await page.add_init_script(PROBE)
                     started = time.monotonic()
+                    asked = time.time()
                     wait = max(1.0, min(timeout, deadline + 20 - started))  # the whole run stays bounded
+                    # the opening page (script check), then the dashboard
                     resp = await page.goto(f"{server.url}/{case}", wait_until="commit", timeout=wait * 1000)
                     result["status"] = resp.status if resp else None
-                    if resp is not None and resp.status in (429, 503):
-                        result["busy"] = True
-                    else:
-                        left = max(1.0, wait - (time.monotonic() - started))
-                        await page.wait_for_function("() => window.__tti !== undefined", timeout=left * 1000,
-                                                     polling=100)
-                        result["tti"] = await page.evaluate("() => window.__tti") / 1000
+                    left = max(1.0, wait - (time.monotonic() - started))
+                    await page.wait_for_function(
+                        "() => window.__tti !== undefined || document.title === 'The dashboards are busy'",
+                        timeout=left * 1000, polling=100)
+                    if not result["busy"]:
+                        result["tti"] = await page.evaluate("() => window.__tti") / 1000 - asked
                         result["served"] = True
                         text = await page.inner_text("body")
                         if "Traceback" in text:
@@ -300,10 +311,22 @@ class Hostile(threading.Thread):
                 self.stop.wait(1.0)
 
     # -- helpers ---------------------------------------------------------------------------------
+    @property
+    def scripted(self) -> bool:
+        """Whether this client passes the pages' script check (all but every other slot holder)."""
+        return self.kind != "slot-holder" or (self.index // len(self.kinds)) % 2 == 1
+
     def page(self) -> tuple[str, str] | None:
-        """A page view: (kernel id, cookie header), or None when refused (counted)."""
+        """A page view: (kernel id, cookie header), or None when refused or only the opening page (counted)."""
         case = CASES[self.index % len(CASES)]
         status, _, body, cookies = http_get(self.server, f"/{case}", self.client)
+        ticket = re.search(r'id="clusterlab-ticket" data-cookie="([^"]+)" data-ticket="([^"]+)"', body)
+        if ticket and not self.scripted:
+            self.findings.add(f"{self.kind} (plain GET): opening page, no kernel")
+            return None
+        if ticket:  # read the ticket and send it back, as the opening page's script would
+            status, _, body, cookies = http_get(self.server, f"/{case}", self.client,
+                                                cookie=f"{ticket.group(1)}={ticket.group(2)}")
         self.check_http(status, body)
         self.findings.add(f"{self.kind}: page {status}")
         if status != 200:
@@ -490,7 +513,7 @@ def main(argv=None) -> int:
     isolate_home(work / "home")
     print(f"Machine: {machine()}")
     print(f"Server: clusterlab dashboards --max-kernels {args.max_kernels} --trusted-proxy 127.0.0.1 "
-          "(other options default: --max-per-client 4, --connect-timeout 45, --kernel-memory 1024)")
+          "(other options default: --max-per-client 4, --connect-timeout 45, --strike-wait 30, --kernel-memory 1024)")
     print(f"Load: {args.honest} honest visitors (at most {args.concurrency} pages at once) and {args.hostile} "
           f"hostile clients ({', '.join(kinds)}), for at most {args.timeout:.0f} s\n", flush=True)
 
@@ -554,8 +577,10 @@ def main(argv=None) -> int:
     for key in sorted(findings.counts):
         print(f"    {key}: {findings.counts[key]}")
     print("  in the server log:")
-    for text in ("Kernel started", "Kernel shutdown", "a page stopped reading", "dropped a",
-                 "dropped an unreadable", "over the socket's budget", "Traceback"):
+    for text in ("Kernel started", "Kernel shutdown", "socket is closed: the page stopped reading",
+                 "socket is closed: it sent messages a dashboard page never sends",
+                 "socket is closed: it sent far more messages", "socket is closed: it sent a frame over",
+                 "dropped a", "dropped an unreadable", "over the socket's budget", "Traceback"):
         print(f"    {text!r}: {log.count(text)}")
     print(f"    HTTP 500 lines: {log_500}")
     leaked = findings.leaks

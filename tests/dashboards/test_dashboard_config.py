@@ -362,3 +362,35 @@ def test_the_sections_are_built_anyway_after_the_fallback_delay():
 
     before, after = asyncio.run(scenario())
     assert before is False and after == "built"
+
+
+def test_a_page_that_stops_reading_is_closed_once_and_struck(monkeypatch):
+    """When the socket's write buffer is full (MAX_PENDING_BYTES wait for the page), the socket is closed
+    and struck, once; what the kernel sends afterwards goes nowhere."""
+    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+    from tornado.iostream import StreamBufferFullError
+
+    written = []
+
+    def write(self, stream, msg):
+        if len(written) >= 2:
+            raise StreamBufferFullError("Reached maximum write buffer size")
+        written.append(msg)
+
+    monkeypatch.setattr(ZMQChannelsWebsocketConnection, "handle_outgoing_message", write)
+    forwarded, struck = [], []
+    conn = _probe_connection(monkeypatch, forwarded, struck)
+
+    class Session(_Session):
+        def feed_identities(self, msg):
+            return [], msg
+
+    conn.session = Session()
+    status = ["<IDS|MSG>", json.dumps({"msg_type": "status"}), "{}", "{}", "{}", "{}"]
+    for _ in range(2):
+        conn.handle_outgoing_message("iopub", status)
+    assert len(written) == 2 and not struck, "CONTROL: a page that reads is written to"
+    for _ in range(5):
+        conn.handle_outgoing_message("iopub", status)
+    assert struck == [True] and conn._aborted
+    assert len(written) == 2

@@ -344,7 +344,7 @@ def test_budget_per_window():
     assert not b.spend("comm_msg", comm_msg("update"))
 
 
-def test_budget_for_costly_requests_is_for_the_whole_socket():
+def test_budget_for_costly_requests_is_for_the_whole_view():
     clock = Clock()
     b = Budget(clock=clock)
     assert [b.spend("comm_msg", comm_msg("request_states")) for _ in range(6)] == [True] * 4 + [False] * 2
@@ -354,9 +354,26 @@ def test_budget_for_costly_requests_is_for_the_whole_socket():
     assert not b.spend("comm_msg", comm_msg("request_states"))
     assert not b.spend("comm_open", {"target_name": "jupyter.widget.control"})
     # the cheap requests still pass
-    assert b.spend("comm_msg", comm_msg("request_state"))
     assert b.spend("comm_msg", comm_msg("update"))
     assert b.spend("kernel_info_request", {})
+
+
+def test_each_widgets_state_may_be_asked_twice_per_view():
+    b = Budget(clock=Clock())
+    ask = lambda comm_id: b.spend("comm_msg", {"comm_id": comm_id, "data": {"method": "request_state"}})  # noqa: E731
+    assert [ask("chart") for _ in range(4)] == [True, True, False, False]
+    assert ask("slider") and ask("slider"), "CONTROL: another widget's state may be asked"
+    assert not ask("slider")
+
+
+def test_the_widgets_asked_one_by_one_are_bounded():
+    from clusterlab.casestudies.public.kernel_messages import MAX_WIDGETS
+
+    b = Budget(per_window=10 ** 6, clock=Clock())
+    ask = lambda comm_id: b.spend("comm_msg", {"comm_id": comm_id, "data": {"method": "request_state"}})  # noqa: E731
+    assert all(ask(f"w{i}") for i in range(MAX_WIDGETS))
+    assert not ask("one-more"), "a page asked for more widgets than a dashboard has"
+    assert ask("w0"), "a widget already asked once may be asked a second time"
 
 
 def test_budget_reads_odd_content_without_failing():

@@ -139,3 +139,30 @@ def test_case_dashboard_tells_the_story_and_answers_its_controls(page, dashboard
     axis = chart.evaluate("el => el._fullLayout.xaxis.type")
     assert axis == "date", f"after the year filter the timeline's axis became '{axis}', not a date axis"
     assert_clean(page, name)
+
+
+def test_without_javascript_a_case_page_says_so_and_starts_no_kernel(page, dashboards_server):
+    """A browser that runs no script gets the opening page's explanation, and no kernel is started for it;
+    the same page with scripts on (CONTROL) opens the dashboard and its kernel."""
+    url = f"{dashboards_server.url}/prato"
+
+    def started() -> int:
+        return dashboards_server.log_path.read_text(errors="replace").count("Kernel started")
+
+    before = started()
+    context = page.context.browser.new_context(java_script_enabled=False)
+    try:
+        no_script = context.new_page()
+        no_script.goto(url, timeout=60_000)
+        no_script.wait_for_timeout(2000)
+        text = no_script.inner_text("body")
+        assert "needs JavaScript" in text, text[:300]
+        assert no_script.url == url
+    finally:
+        context.close()
+    assert started() == before, "a page without scripts started a kernel"
+    page.goto(url, timeout=120_000)  # CONTROL
+    page.wait_for_selector(f"{CHART} .scatterlayer .point", timeout=180_000)
+    assert page.url == url, "the opening page left its mark on the address"
+    assert "needs JavaScript" not in page.inner_text("body")
+    assert started() == before + 1
