@@ -4,8 +4,8 @@ Not a test: a script that prints figures. It serves the dashboards exactly as ``
 dashboards`` does (the same staging and configuration), with one extra page: a trivial notebook
 that shows one label (``trivial.ipynb`` next to this file). Headless Debian Chromium (Playwright)
 opens each page in a fresh browser context and records, in the page itself, the time from the
-start of the navigation to the first chart drawn (plotly's first drawn point; for the trivial
-notebook, its label). Each page is measured ``--runs`` times, interleaved, and the median reported:
+request for the page to the first chart drawn (plotly's first drawn point; for the trivial
+notebook, its label), the opening page of the server's script check included. Each page is measured ``--runs`` times, interleaved, and the median reported:
 
 * cold: every view starts a kernel and runs the notebook;
 * pre-heated (``--preheat``): a kernel per notebook is kept ready with the notebook already run;
@@ -142,7 +142,7 @@ def first_chart(context, url: str, selector: str, timeout_ms: int = 180_000):
 
 
 def view(browser, url: str, selector: str, timeout_ms: int = 180_000) -> tuple[float, str]:
-    """Open ``url`` in a fresh context; seconds from navigation start to ``selector``, and the kernel id."""
+    """Open ``url`` in a fresh context; seconds from asking for the page to ``selector``, and the kernel id."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page, tti = first_chart(context, url, selector, timeout_ms)
@@ -201,7 +201,7 @@ def measure(mode: str, runs: int, targets: list[str], work: Path) -> dict:
 
 
 def static_view(browser, url: str, timeout_ms: int = 60_000) -> float:
-    """Open a static page in a fresh context; seconds from navigation start to its first chart's point."""
+    """Open a static page in a fresh context; seconds from asking for the page to its first chart's point."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         return first_chart(context, url, CHART, timeout_ms)[1]
@@ -286,7 +286,7 @@ def main(argv=None) -> int:
         values = [v for v in values if v is not None]
         return statistics.median(values) if values else float("nan")
 
-    print("\nmedian time from navigation to first chart drawn (s), and kernel memory (RSS, MB)")
+    print("\nmedian time from asking for the page to its first chart drawn (s), and kernel memory (RSS, MB)")
     print(f"{'page':14s}" + "".join(f"{m + ' median':>18s}{'min-max':>13s}" for m in modes) + f"{'kernel RSS':>12s}")
     for t in targets:
         line = f"{t:14s}"
