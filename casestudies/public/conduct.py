@@ -51,7 +51,8 @@ class Conduct:
             record = Record(strikes=0, last=now, until=now)
         record.strikes += 1
         record.last = now
-        wait = min(self.longest_wait, self.first_wait * 2 ** (record.strikes - 1))
+        record.strikes = min(record.strikes, 64)  # the wait stops growing long before; the count too
+        wait = min(self.longest_wait, self.first_wait * 2 ** min(record.strikes - 1, 30))
         record.until = max(record.until, now + wait)
         self._records.pop(client, None)
         self._records[client] = record  # the most recent last: the oldest go first when full

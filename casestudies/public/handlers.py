@@ -24,7 +24,8 @@ from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFile
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from . import chart_assets
-from .kernel_messages import MAX_FRAME_BYTES, Budget
+from .kernel_messages import MAX_FRAME_BYTES
+from .message_budget import Budget
 from .visitors import COOKIE, Visitors, client_address
 
 #: The browser may talk to this server only: no CDN, no third-party script, no framing elsewhere. No
@@ -48,6 +49,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "SAMEORIGIN",
+    # a page that opened a dashboard in a window of its own gets no handle on it (it could otherwise
+    # send it elsewhere before it connects, and make its visitor's address wait)
+    "Cross-Origin-Opener-Policy": "same-origin",
 }
 
 _PAGE = """<!DOCTYPE html>

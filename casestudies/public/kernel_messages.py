@@ -30,7 +30,6 @@ The server refuses to start with another jupyter_server (see :mod:`.server`).
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from jupyter_server.services.kernels.connection.base import (
@@ -40,6 +39,8 @@ from jupyter_server.services.kernels.connection.base import (
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from tornado.iostream import StreamBufferFullError, StreamClosedError
 from tornado.websocket import WebSocketClosedError
+
+from .message_budget import OVER_BUDGET_LIMIT, REFUSED_LIMIT, Budget
 
 #: Comm targets a page may open in its kernel: ipywidgets' control channel only. (``jupyter.widget``
 #: would let a page create widgets of its own in the kernel, each holding memory.)
@@ -56,6 +57,11 @@ STATE_KEYS = frozenset({
     "_js2py_pointsCallback", "_last_layout_edit_id", "_last_trace_edit_id",
 })
 
+#: Chart messages that no dashboard listens to (plotly's hover, click and selection events, sent to
+#: the figure's Python callbacks): the server answers them itself and the kernel never sees them.
+#: A dashboard that ever registers such a callback must take its key out of here.
+ABSORBED_KEYS = frozenset({"_js2py_pointsCallback"})
+
 #: The widget methods a page may call: change properties, ask for states, click a button.
 METHODS = frozenset({"update", "request_state", "request_states", "custom"})
 
@@ -71,9 +77,6 @@ MAX_FRAME_BYTES = 64 * 1024
 #: Bytes that may wait for a page that does not read before its socket is closed.
 MAX_PENDING_BYTES = 16 * 1024 * 1024
 
-#: Widgets whose state one view may ask for one by one (a case dashboard has a few hundred models).
-MAX_WIDGETS = 2048
-
 #: Messages kept from the kernel to the page, by channel (everything else is dropped).
 OUTGOING = {
     "iopub": frozenset({"status", "comm_open", "comm_msg", "comm_close"}),
@@ -86,11 +89,6 @@ V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: Dropped messages logged one by one per socket; beyond, they are counted (see ``_dropped``).
 LOGGED_DROPS = 20
 
-#: Messages a page never sends (refused or unreadable) after which its socket is closed, with a strike.
-REFUSED_LIMIT = 20
-#: Messages over the socket's budget after which it is closed, with a strike (a page keeps one
-#: message per widget in flight, so even a long drag of a slider stays far below).
-OVER_BUDGET_LIMIT = 200
 #: Message ids remembered per socket: a message sent again with the same id (a replay) is refused,
 #: since the kernel would reject it with a traceback in the server's log.
 REMEMBERED_IDS = 1024
@@ -129,50 +127,22 @@ def message_allowed(channel: str | None, msg_type: str | None, content: Any = No
     return True
 
 
+def absorbed(msg_type: str | None, content: Any) -> bool:
+    """Whether a page's message is one the server answers itself (see :data:`ABSORBED_KEYS`)."""
+    data = content.get("data") if msg_type == "comm_msg" and isinstance(content, dict) else None
+    state = data.get("state") if isinstance(data, dict) and data.get("method") == "update" else None
+    return isinstance(state, dict) and bool(state) and set(state) <= ABSORBED_KEYS
+
+
+def _short(value: Any) -> str:
+    """A value the page chose, as the log shows it: its ``repr``, cut to 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def outgoing_allowed(channel: str | None, msg_type: str | None) -> bool:
     """Whether a message from a kernel may reach its page (see :data:`OUTGOING`)."""
     return msg_type in OUTGOING.get(channel or "", ())
-
-
-class Budget:
-    """What one view's page may still send: messages per window, and the costly requests in all.
-
-    ``request_states`` makes the kernel send every widget's state (megabytes with charts), and
-    each control comm opened stays in the kernel: a page needs one or two of each.
-    ``request_state`` asks for one widget's state (a chart's is hundreds of kilobytes): a page asks
-    for each widget once, if ever (the widgets' manager does so only when the control comm fails),
-    so each widget's state may be asked ``per_widget`` times.
-    """
-
-    def __init__(self, per_window: int = 120, window: float = 10.0, states: int = 4, opens: int = 4,
-                 per_widget: int = 2, clock=time.monotonic):
-        self.per_window, self.window, self.clock = per_window, window, clock
-        self.left = {"request_states": states, "comm_open": opens}
-        self.per_widget = per_widget
-        self._asked: dict[str, int] = {}
-        self._start, self._count = clock(), 0
-
-    def spend(self, msg_type: str, content: Any) -> bool:
-        now = self.clock()
-        if now - self._start >= self.window:
-            self._start, self._count = now, 0
-        self._count += 1
-        if self._count > self.per_window:
-            return False
-        kind = msg_type
-        if msg_type == "comm_msg" and isinstance(content, dict) and isinstance(content.get("data"), dict):
-            kind = content["data"].get("method", msg_type)
-        if kind in self.left:
-            if self.left[kind] <= 0:
-                return False
-            self.left[kind] -= 1
-        if kind == "request_state":
-            comm_id = str(content.get("comm_id"))[:64]
-            asked = self._asked.get(comm_id, 0)
-            if asked >= self.per_widget or (not asked and len(self._asked) >= MAX_WIDGETS):
-                return False
-            self._asked[comm_id] = asked + 1
-        return True
 
 
 def frame_offsets(ws_msg: bytes, width: int, count: int, first: int) -> list[int]:
@@ -247,19 +217,32 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
             return
         msg_type = header.get("msg_type")
         if not message_allowed(channel, msg_type, content):
-            self._dropped("Public dashboards: dropped a %r message on channel %r", msg_type, channel)
+            self._dropped("Public dashboards: dropped a %s message on channel %s", _short(msg_type), _short(channel))
             self._refused(REFUSED_LIMIT, "it sent messages a dashboard page never sends")
             return
         if not self._first_time(header.get("msg_id")):  # the kernel would log each as a traceback
-            self._dropped("Public dashboards: dropped a %r message sent before (same id)", msg_type)
+            self._dropped("Public dashboards: dropped a %s message sent before (same id)", _short(msg_type))
             self._refused(REFUSED_LIMIT, "it sent messages a dashboard page never sends")
             return
-        if not self.budget.spend(msg_type, content):
-            self._dropped("Public dashboards: dropped a %r message over the socket's budget", msg_type)
-            self._refused(OVER_BUDGET_LIMIT, "it sent far more messages than a dashboard page sends",
-                          counter="_over_budget")
+        budget = self.budget
+        if absorbed(msg_type, content) and budget.absorb():
+            self._answer_idle(header)
+            return
+        if absorbed(msg_type, content) or not budget.spend(msg_type, content):
+            self._dropped("Public dashboards: dropped a %s message over the view's budget", _short(msg_type))
+            self._answer_idle(header)  # the page's widget goes on; what it sent is lost
+            self._refused(OVER_BUDGET_LIMIT, "it sent far more messages than a dashboard page sends", "over")
             return
         super().handle_incoming_message(incoming_msg)
+
+    def _answer_idle(self, parent: dict) -> None:
+        """Tell the page its message is done (an "idle" status for it) without the kernel: ipywidgets
+        keeps one message per widget in flight, and would otherwise wait for it for good."""
+        try:
+            msg = self.session.msg("status", {"execution_state": "idle"}, parent=parent)
+            self.handle_outgoing_message("iopub", self.session.serialize(msg))
+        except Exception:  # the socket or its channels are closing: nothing to tell
+            pass
 
     def _first_time(self, msg_id) -> bool:
         """Whether ``msg_id`` is a new message id on this socket (the last :data:`REMEMBERED_IDS` are kept)."""
@@ -275,9 +258,12 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
             del ids[next(iter(ids))]
         return True
 
-    def _refused(self, limit: int, why: str, counter: str = "_refused_count") -> None:
-        count = getattr(self, counter, 0) + 1
-        setattr(self, counter, count)
+    def _refused(self, limit: int, why: str, counter: str = "refused") -> None:
+        """Count a refused (or, ``counter="over"``, over-budget) message against the view; past ``limit``,
+        the socket is closed for misbehaving."""
+        budget = self.budget
+        count = getattr(budget, counter) + 1
+        setattr(budget, counter, count)
         if count > limit:
             self.misbehaved(why)
 
@@ -334,8 +320,10 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
             return
         try:
             super().handle_outgoing_message(stream, outgoing_msg)
-        except (StreamBufferFullError, StreamClosedError, WebSocketClosedError):
+        except StreamBufferFullError:
             self.misbehaved("the page stopped reading")
+        except (StreamClosedError, WebSocketClosedError):  # the page went away (a reload, a closed tab)
+            self._abort()
 
     def connect(self):
         future = super().connect()

@@ -21,6 +21,7 @@ import base64
 import hashlib
 import hmac
 import html
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -30,7 +31,9 @@ COOKIE = "clusterlab_ticket"
 #: Seconds a ticket stays valid (the reload takes a fraction of a second; a slow page load, more).
 LIFETIME = 120
 
-__all__ = ["COOKIE", "LIFETIME", "Tickets", "opening_page"]
+__all__ = ["COOKIE", "LIFETIME", "Tickets", "opening_page", "tickets_in"]
+
+_EXPIRY = re.compile(r"[0-9]{1,12}")
 
 
 class Tickets:
@@ -55,7 +58,7 @@ class Tickets:
         if not ticket or len(ticket) > 80 or ticket.count(".") != 1:
             return False
         expiry_text, signature = ticket.split(".")
-        if not expiry_text.isdigit() or len(expiry_text) > 12:
+        if not _EXPIRY.fullmatch(expiry_text):  # ASCII digits only ("²" is a digit to str.isdigit)
             return False
         expiry = int(expiry_text)
         if expiry < self.clock() or expiry > self.clock() + self.lifetime + 1:
@@ -70,8 +73,9 @@ _OPENING = """<!DOCTYPE html>
 <style>body{{font-family:system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em;color:#263238}}
 a{{color:#1565c0}}</style></head>
 <body><h1>Opening the dashboard&hellip;</h1>
-<p id="clusterlab-opening-problem" hidden>The dashboard could not be opened: your browser did not keep the
-short-lived cookie this page needs to start it. Allow cookies for this site, then
+<p id="clusterlab-opening-problem" hidden>The dashboard could not be opened. Either your browser did not
+keep the short-lived cookie this page needs to start it (allow cookies for this site), or your network
+address changed between two requests (some mobile and company networks do this). Then
 <a href="{page}">try again</a>.</p>
 <noscript><p>This dashboard runs live and needs JavaScript. Turn JavaScript on for this site, then load
 the page again.</p></noscript>
@@ -79,18 +83,18 @@ the page again.</p></noscript>
  data-path="{page}" data-lifetime="{lifetime}">
 (function () {{
   var data = document.currentScript.dataset;
-  var tries = 1, now = Date.now();  /* loads of this page in the last 10 s, to stop a reload loop */
-  try {{ var last = (sessionStorage.getItem("clusterlab-opening") || "0 0").split(" ");
-        if (now - Number(last[1]) < 10000) tries = Number(last[0]) + 1;
-        sessionStorage.setItem("clusterlab-opening", tries + " " + now); }} catch (e) {{ tries = 1; }}
-  document.cookie = data.cookie + "=" + data.ticket + "; Path=" + data.path + "; Max-Age=" + data.lifetime +
-    "; SameSite=Strict" + (location.protocol === "https:" ? "; Secure" : "");
+  var flags = "; Path=" + data.path + "; SameSite=Strict" + (location.protocol === "https:" ? "; Secure" : "");
+  /* loads of this opening page in the last 10 s, in a cookie of their own, to stop a reload loop */
+  var seen = document.cookie.match(/(?:^|; )clusterlab_opening=([0-9]+)/);
+  var tries = seen ? Number(seen[1]) + 1 : 1;
+  document.cookie = "clusterlab_opening=" + tries + "; Max-Age=10" + flags;
+  document.cookie = data.cookie + "=" + data.ticket + "; Max-Age=" + data.lifetime + flags;
   if (tries > 3 || document.cookie.indexOf(data.cookie + "=" + data.ticket) === -1) {{
-    try {{ sessionStorage.removeItem("clusterlab-opening"); }} catch (e) {{}}
+    document.cookie = "clusterlab_opening=; Max-Age=0" + flags;
     document.getElementById("clusterlab-opening-problem").hidden = false;
     return;
   }}
-  location.replace(location.href);
+  location.reload();  /* the same address, with its #part if any (replace() would only scroll to it) */
 }})();
 </script></body></html>
 """
@@ -100,3 +104,14 @@ def opening_page(ticket: str, page: str, nonce: str) -> str:
     """The small page a first ``GET`` of a case dashboard gets: its script sets the ticket and reloads."""
     return _OPENING.format(ticket=html.escape(ticket), page=html.escape(page), nonce=html.escape(nonce),
                            cookie=COOKIE, lifetime=LIFETIME)
+
+
+def tickets_in(cookie_header: str | None) -> list[str]:
+    """Every value of the ticket cookie in a ``Cookie`` header (a browser sends one per matching path,
+    the most specific first; any of them may be the page's own)."""
+    values = []
+    for part in (cookie_header or "").split(";")[:50]:
+        name, sep, value = part.strip().partition("=")
+        if sep and name == COOKIE:
+            values.append(value.strip().strip('"'))
+    return values

@@ -17,6 +17,7 @@ import re
 import secrets
 
 from jupyter_core.utils import ensure_async
+from tornado.ioloop import IOLoop
 from voila.tornado.handler import TornadoVoilaHandler
 
 from . import script_check
@@ -94,7 +95,7 @@ class DashboardHandler(PlainErrors, TornadoVoilaHandler):
         page = self.request.path
         self._nonce = secrets.token_urlsafe(18)
         self.set_header("Content-Security-Policy", page_policy(self._nonce))
-        if not tickets.valid(self.get_cookie(script_check.COOKIE), client, page):
+        if not any(tickets.valid(t, client, page) for t in script_check.tickets_in(self.request.headers.get("Cookie"))):
             self.set_header("Cache-Control", "no-store")
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.finish(script_check.opening_page(tickets.issue(client, page), page, self._nonce))
@@ -118,8 +119,21 @@ class DashboardHandler(PlainErrors, TornadoVoilaHandler):
             CURRENT_VIEW.reset(view)
             if slot.kernel_id is None:
                 visitors.release(slot)
+            elif getattr(self, "_left", False):  # the visitor left while the page was being made: no strike
+                visitors.release(slot)
+                IOLoop.current().add_callback(self._shut_down, slot.kernel_id)
             else:
                 visitors.page_sent(slot)
+
+    def on_connection_close(self) -> None:
+        self._left = True
+        super().on_connection_close()
+
+    async def _shut_down(self, kernel_id: str) -> None:
+        try:
+            await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id, now=True))
+        except Exception:  # already gone
+            self.log.debug("kernel %s was already gone", kernel_id)
 
     def write(self, chunk) -> None:
         """Voila's HTML, with the page's nonce on each inline script (the page's own: outputs are

@@ -580,7 +580,7 @@ def main(argv=None) -> int:
     for text in ("Kernel started", "Kernel shutdown", "socket is closed: the page stopped reading",
                  "socket is closed: it sent messages a dashboard page never sends",
                  "socket is closed: it sent far more messages", "socket is closed: it sent a frame over",
-                 "dropped a", "dropped an unreadable", "over the socket's budget", "Traceback"):
+                 "dropped a", "dropped an unreadable", "over the view's budget", "Traceback"):
         print(f"    {text!r}: {log.count(text)}")
     print(f"    HTTP 500 lines: {log_500}")
     leaked = findings.leaks

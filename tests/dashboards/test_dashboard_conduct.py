@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from clusterlab.casestudies.public.conduct import Conduct
-from clusterlab.casestudies.public.script_check import COOKIE, LIFETIME, Tickets, opening_page
+from clusterlab.casestudies.public.script_check import COOKIE, LIFETIME, Tickets, opening_page, tickets_in
 from clusterlab.casestudies.public.visitors import Visitors
 
 from support.tickets import opening_ticket
@@ -70,6 +70,13 @@ def test_old_records_are_dropped_and_the_table_is_bounded():
     assert len(conduct) == 0
 
 
+def test_thousands_of_strikes_keep_the_longest_wait():
+    """The doubling stops growing: no overflow (a float overflow would stop the server's sweep for good)."""
+    conduct = Conduct(first_wait=30.0, longest_wait=600, clock=Clock())
+    waits = [conduct.strike("a") for _ in range(3000)]
+    assert waits[-1] == 600 and conduct.wait("a") == 600
+
+
 def test_no_waits_when_the_first_wait_is_zero():
     conduct = Conduct(first_wait=0)
     assert conduct.strike("a") == 0 and conduct.wait("a") == 0
@@ -105,6 +112,8 @@ def test_a_ticket_expires():
     lambda t: t + ".x",
     lambda t: "",
     lambda t: "x" * 500,
+    lambda t: "\u00b2" + t,  # a digit to str.isdigit, not to int()
+    lambda t: "\u0663" + t[1:],  # an Arabic-Indic digit
 ])
 def test_a_forged_or_altered_ticket_is_refused(change):
     clock = Clock(1_800_000_000)
@@ -118,6 +127,11 @@ def test_a_ticket_from_far_in_the_future_is_refused():
     tickets = Tickets(secret=b"k" * 32, clock=clock)
     later = Tickets(secret=b"k" * 32, clock=Clock(1_800_000_000 + 3600)).issue("c", "/prato")
     assert not tickets.valid(later, "c", "/prato")
+
+
+def test_every_ticket_cookie_of_a_request_is_read():
+    assert tickets_in("a=1; clusterlab_ticket=1.x; b=2; clusterlab_ticket=2.y") == ["1.x", "2.y"]
+    assert tickets_in(None) == [] and tickets_in("clusterlab_ticketx=1") == [] and tickets_in("junk") == []
 
 
 def test_the_opening_page_carries_the_ticket_for_its_script_only():

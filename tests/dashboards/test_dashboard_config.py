@@ -153,7 +153,7 @@ def test_a_message_sent_again_with_its_id_is_refused(monkeypatch):
 
 
 def test_a_socket_that_keeps_sending_refused_messages_is_struck_once(monkeypatch):
-    from clusterlab.casestudies.public.kernel_messages import REFUSED_LIMIT
+    from clusterlab.casestudies.public.message_budget import REFUSED_LIMIT
 
     forwarded, struck = [], []
     conn = _probe_connection(monkeypatch, forwarded, struck)
@@ -394,3 +394,84 @@ def test_a_page_that_stops_reading_is_closed_once_and_struck(monkeypatch):
         conn.handle_outgoing_message("iopub", status)
     assert struck == [True] and conn._aborted
     assert len(written) == 2
+
+
+def _update(msg_id: str, state: dict) -> str:
+    return json.dumps({"channel": "shell", "header": {"msg_type": "comm_msg", "msg_id": msg_id},
+                       "parent_header": {}, "metadata": {},
+                       "content": {"comm_id": "chart", "data": {"method": "update", "state": state}}})
+
+
+def _answered(conn) -> list:
+    answered = []
+    conn._answer_idle = lambda header: answered.append(header["msg_id"])
+    return answered
+
+
+def test_a_charts_hover_messages_are_answered_by_the_server_not_the_kernel(monkeypatch):
+    """Hover messages (no dashboard listens to them) never reach the kernel; the page is told each is
+    done, so its chart goes on; a long hover never uses up the view's budget for the rest."""
+    forwarded, struck = [], []
+    conn = _probe_connection(monkeypatch, forwarded, struck)
+    answered = _answered(conn)
+    for i in range(500):
+        conn.handle_incoming_message(_update(f"h{i}", {"_js2py_pointsCallback": {"event_type": "plotly_hover"}}))
+    assert forwarded == [] and len(answered) == 500 and not struck
+    conn.handle_incoming_message(_update("zoom", {"_js2py_relayout": {"xaxis.range": [1, 2]}}))
+    assert len(forwarded) == 1, "CONTROL: a zoom still reaches the kernel"
+
+
+def test_an_update_over_the_budget_is_answered_so_the_widget_goes_on(monkeypatch):
+    from clusterlab.casestudies.public.message_budget import OVER_BUDGET_LIMIT
+
+    forwarded, struck = [], []
+    conn = _probe_connection(monkeypatch, forwarded, struck)
+    answered = _answered(conn)
+    per_window = conn.budget.per_window
+    for i in range(per_window + 5):
+        conn.handle_incoming_message(_update(f"u{i}", {"value": i}))
+    assert len(forwarded) == per_window, "CONTROL: the budget reaches the kernel"
+    assert answered == [f"u{i}" for i in range(per_window, per_window + 5)]
+    assert not struck
+    for i in range(OVER_BUDGET_LIMIT):
+        conn.handle_incoming_message(_update(f"v{i}", {"value": i}))
+    assert struck == [True], "far past its budget, the socket is closed"
+
+
+def test_the_refused_count_belongs_to_the_view_not_the_socket(monkeypatch):
+    """A page that sends a few refused messages, connects again and repeats is cut off all the same."""
+    from clusterlab.casestudies.public.message_budget import Budget
+
+    budget = Budget()
+    refused = json.dumps({"channel": "shell", "header": {"msg_type": "execute_request", "msg_id": "x"},
+                          "parent_header": {}, "metadata": {}, "content": {"code": "1"}})
+    struck = []
+    for _ in range(3):  # three sockets of one view, 10 refused messages each
+        conn = _probe_connection(monkeypatch, [], struck)
+        conn._budget = budget
+        for _ in range(10):
+            conn.handle_incoming_message(refused)
+    assert struck == [True]
+
+
+def test_a_page_that_went_away_is_not_struck(monkeypatch):
+    """A write that fails because the page closed (a reload, a closed tab) ends the socket quietly."""
+    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+    from tornado.iostream import StreamClosedError
+    from tornado.websocket import WebSocketClosedError
+
+    for error in (StreamClosedError, WebSocketClosedError):
+        def write(self, stream, msg, error=error):
+            raise error()
+
+        monkeypatch.setattr(ZMQChannelsWebsocketConnection, "handle_outgoing_message", write)
+        struck = []
+        conn = _probe_connection(monkeypatch, [], struck)
+
+        class Session(_Session):
+            def feed_identities(self, msg):
+                return [], msg
+
+        conn.session = Session()
+        conn.handle_outgoing_message("iopub", ["<IDS|MSG>", json.dumps({"msg_type": "status"}), "{}", "{}", "{}", "{}"])
+        assert conn._aborted and not struck

@@ -18,7 +18,7 @@ import textwrap
 import pytest
 
 from clusterlab.casestudies.public import edges, kernel_launcher, server
-from clusterlab.casestudies.public.kernel_messages import Budget
+from clusterlab.casestudies.public.message_budget import Budget
 from clusterlab.casestudies.public.visitors import Visitors, client_address, parse_networks
 
 
@@ -366,8 +366,18 @@ def test_each_widgets_state_may_be_asked_twice_per_view():
     assert not ask("slider")
 
 
+def test_asking_for_widgets_one_by_one_does_not_use_the_window():
+    """The widgets' manager asks for every widget's state one by one when its control comm is slow (a
+    few hundred models at once): those are bounded per widget, not by the window."""
+    b = Budget(per_window=10, clock=Clock())
+    ask = lambda comm_id: b.spend("comm_msg", {"comm_id": comm_id, "data": {"method": "request_state"}})  # noqa: E731
+    assert all(ask(f"w{i}") for i in range(300))
+    assert all(b.spend("comm_msg", comm_msg("update")) for _ in range(10)), "the window was used up"
+    assert not b.spend("comm_msg", comm_msg("update")), "CONTROL: the window still holds"
+
+
 def test_the_widgets_asked_one_by_one_are_bounded():
-    from clusterlab.casestudies.public.kernel_messages import MAX_WIDGETS
+    from clusterlab.casestudies.public.message_budget import MAX_WIDGETS
 
     b = Budget(per_window=10 ** 6, clock=Clock())
     ask = lambda comm_id: b.spend("comm_msg", {"comm_id": comm_id, "data": {"method": "request_state"}})  # noqa: E731

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterlab.casestudies.public.kernel_messages import REFUSED_LIMIT, Budget
+from clusterlab.casestudies.public.message_budget import REFUSED_LIMIT, Budget
 
 from support.kernel_wire import message
 from support.public_server import (
