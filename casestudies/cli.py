@@ -148,9 +148,9 @@ def register(subparsers) -> None:
     p.add_argument("--connect-timeout", type=_non_negative, default=45,
                    help="seconds a page has to connect to its kernel before the kernel is released (default 45)")
     p.add_argument("--strike-wait", type=_non_negative, default=30, metavar="SECONDS",
-                   help="after a view that never connected or whose socket was closed for misbehaving, "
-                   "its client address waits this long for the next view, twice as long after each "
-                   "further one, at most 10 minutes (default 30; 0 for no wait)")
+                   help="after a view that never connected, its client address waits this long for "
+                   "the next view, twice as long after each further one (a page cut off for misbehaving "
+                   "counts twice), at most 10 minutes (default 30; 0 for no wait)")
     p.add_argument("--kernel-memory", type=_non_negative, default=1024, metavar="MB",
                    help="memory (address space) each dashboard kernel may use (default 1024; 0 for no limit)")
     p.add_argument("--public-host", action="append", default=[], metavar="NAME",

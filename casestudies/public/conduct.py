@@ -4,9 +4,10 @@ A view of a case dashboard costs the server a kernel run (about three seconds of
 honest page connects to its kernel within seconds and sends only what its controls send. A view
 that never connects (a script holding kernels), or whose socket the server had to close (frames
 over the size limit, a stream of messages the server refuses, a page that stopped reading) is a
-*strike* against its client. After a strike the client's next view must wait: 30 s after the
-first, then twice as long after each further strike, at most 10 minutes; strikes are forgotten 15
-minutes after the last one. A client who waits gets the "busy" page with ``Retry-After``. So a
+*strike* against its client (a socket cut off counts as two: no honest page is cut off, while a
+page may fail to connect when its visitor closes it early). After a strike the client's next view
+must wait: 30 s after the first, then twice as long after each further strike, at most 10 minutes;
+strikes are forgotten 15 minutes after the last one. A client who waits gets the "busy" page with ``Retry-After``. So a
 client that misbehaves costs the server a few kernel runs, then almost nothing; honest visitors
 sharing its address (one office behind one router) are told how long to wait.
 
@@ -41,15 +42,15 @@ class Conduct:
         self.clock = clock
         self._records: dict[str, Record] = {}
 
-    def strike(self, client: str) -> float:
-        """Count a strike against ``client``; return how long its next view must wait (seconds)."""
+    def strike(self, client: str, weight: int = 1) -> float:
+        """Count ``weight`` strikes against ``client``; return how long its next view must wait (seconds)."""
         if not self.first_wait:
             return 0.0
         now = self.clock()
         record = self._records.get(client)
         if record is None or now - record.last >= self.memory:
             record = Record(strikes=0, last=now, until=now)
-        record.strikes += 1
+        record.strikes += max(1, weight)
         record.last = now
         record.strikes = min(record.strikes, 64)  # the wait stops growing long before; the count too
         wait = min(self.longest_wait, self.first_wait * 2 ** min(record.strikes - 1, 30))

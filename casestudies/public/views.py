@@ -125,6 +125,13 @@ class DashboardHandler(PlainErrors, TornadoVoilaHandler):
             else:
                 visitors.page_sent(slot)
 
+    def set_cookie(self, name, value, *args, **kwargs) -> None:
+        """Every cookie of the page ``Secure`` when the visitor came over HTTPS (Tornado sets the
+        ``_xsrf`` cookie with the server's fixed options, which cannot know that)."""
+        if is_https(self):
+            kwargs["secure"] = True
+        super().set_cookie(name, value, *args, **kwargs)
+
     def on_connection_close(self) -> None:
         self._left = True
         super().on_connection_close()

@@ -157,7 +157,7 @@ class Visitors:
         slot = self._by_kernel.get(kernel_id)
         if slot is None:
             return 0.0
-        wait = self.conduct.strike(slot.client)
+        wait = self.conduct.strike(slot.client, weight=2)  # never an honest page's doing
         self.release(slot)
         return wait
 

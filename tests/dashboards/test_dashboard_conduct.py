@@ -77,6 +77,12 @@ def test_thousands_of_strikes_keep_the_longest_wait():
     assert waits[-1] == 600 and conduct.wait("a") == 600
 
 
+def test_a_strike_may_weigh_more():
+    conduct = Conduct(first_wait=30, clock=Clock())
+    assert conduct.strike("a", weight=2) == 60 and conduct.strikes("a") == 2
+    assert conduct.strike("b") == 30, "CONTROL: one strike"
+
+
 def test_no_waits_when_the_first_wait_is_zero():
     conduct = Conduct(first_wait=0)
     assert conduct.strike("a") == 0 and conduct.wait("a") == 0
@@ -183,11 +189,11 @@ def test_a_misbehaving_socket_is_a_strike_and_its_view_is_given_up():
     slot = view(v, "a", "k1")
     view(v, "a", "k2")
     v.socket_opened("k1")
-    assert v.misbehaved("k1") == 30
+    assert v.misbehaved("k1") == 60, "a socket cut off counts as two strikes"
     assert slot.released and v.slot_of("k1") is None, "the view is given up (its kernel is shut down)"
     assert not v.owns("k1", slot.token), "its page cannot connect again"
     assert v.misbehaved("k1") == 0, "a view given up is struck once"
-    assert v.misbehaved("k2") == 60, "each view closed is a strike"
+    assert v.misbehaved("k2") == 240, "each view cut off is two more strikes"
     assert v.refusal("a") == "wait"
     assert v.misbehaved("unknown") == 0
 

@@ -509,9 +509,11 @@ def test_per_client_limit_behind_a_trusted_proxy(capped):
     first = request(server, CASE, headers={"X-Forwarded-For": client, "X-Forwarded-Proto": "https"})
     assert first.status == 200
     assert "secure" in first.cookies["clusterlab_view"].lower()
+    assert "secure" in first.cookies["_xsrf"].lower()
     second = request(server, CASE, headers={"X-Forwarded-For": client})
     assert second.status == 200
     assert "secure" not in second.cookies["clusterlab_view"].lower(), "CONTROL: plain http has a Secure cookie"
+    assert "secure" not in second.cookies["_xsrf"].lower(), "CONTROL: plain http has a Secure cookie"
     third = request(server, CASE, headers={"X-Forwarded-For": client})
     assert third.status == 429 and third.header("Retry-After")
     assert "several dashboards" in third.body
