@@ -8,14 +8,16 @@ get the page; an allowed update does reach the kernel; the first socket does con
 
 Servers used (each start costs a second or two; the checks are grouped per server):
 
-* the package's ``dashboards_server`` (defaults, no limit per client);
-* ``capped``: ``--max-kernels 4 --max-per-client 2 --connect-timeout 3 --trusted-proxy 127.0.0.1
-  --public-host dashboards.example.org``: the cap, the busy pages, the release of pages that never
-  connect, the limit per client behind a proxy, the public host name;
-* ``isolated``: ``--max-per-client 2 --connect-timeout 3 --kernel-memory 1536``, with its HOME,
+* the package's ``dashboards_server`` (defaults, no limit per client, no wait after a strike);
+* ``capped``: ``--max-kernels 4 --max-per-client 2 --connect-timeout 3 --strike-wait 0 --trusted-proxy
+  127.0.0.1 --public-host dashboards.example.org``: the cap, the busy pages, the release of pages that
+  never connect, the limit per client behind a proxy, the public host name;
+* ``isolated``: ``--max-per-client 2 --connect-timeout 3 --kernel-memory 1536 --strike-wait 0``, with its HOME,
   IPython and temporary folders under the test's own folder: the kernels' limits, no history file,
   ``X-Forwarded-For`` from a client that is not a trusted proxy;
 * ``plain``: a plain ``jupyter server`` with one kernel, for the controls.
+
+The script check and the waits after a strike are tested in ``test_misbehaving_clients.py``.
 """
 
 from __future__ import annotations
