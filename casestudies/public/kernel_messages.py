@@ -59,6 +59,8 @@ STATE_KEYS = frozenset({
 
 #: Chart messages that no dashboard listens to (plotly's hover, click and selection events, sent to
 #: the figure's Python callbacks): the server answers them itself and the kernel never sees them.
+#: The public pages' own chart view (``static/figure-view.js``) sends none; plotly's view sends one
+#: per point the pointer crosses, so a page using it (or a script) costs the kernel nothing by it.
 #: A dashboard that ever registers such a callback must take its key out of here.
 ABSORBED_KEYS = frozenset({"_js2py_pointsCallback"})
 

@@ -10,8 +10,10 @@ What an honest page sends, for the record: on loading, the kernel's info, one co
 one request for every widget's state (one request per widget instead, if the control comm does
 not answer in time); then one message per change of a control (sliders and pickers send on
 release), with at most one message in flight per widget (ipywidgets waits for the kernel's
-"idle" before sending the next, keeping only the latest); and a chart's messages to its figure
-(zoom, legend clicks, and a hover message per point the pointer crosses).
+"idle" before sending the next, keeping only the latest); and, after each chart update is drawn,
+the chart's report that it is drawn (the public pages draw charts with the course's own view,
+``static/figure-view.js``, which sends nothing else; plotly's own view would also send a message
+for every point the pointer crosses, see ``kernel_messages.ABSORBED_KEYS``).
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ class Budget:
     * ``request_states`` makes the kernel send every widget's state, and each control comm opened
       stays in the kernel: ``states`` and ``opens`` of them in all (a page needs one or two);
     * ``absorbed`` messages per window that the server answers itself (a chart's hover messages,
-      which no dashboard listens to), so that a pointer moving over a chart for long never
-      exhausts the rest.
+      which no dashboard listens to), so that, should a page send them, a pointer moving over a
+      chart for long never exhausts the rest.
 
     ``refused`` and ``over`` count what the view's page sent that was refused or over its budget.
     """
