@@ -50,19 +50,10 @@ COMM_TARGETS = frozenset({"jupyter.widget.control"})
 SHELL_MESSAGES = frozenset({"kernel_info_request", "comm_info_request", "comm_msg", "comm_close", "comm_open"})
 
 #: Widget properties a page may change: what the dashboards' controls send (``value``, ``index``),
-#: the count of views, and plotly's messages from a chart to its figure.
-STATE_KEYS = frozenset({
-    "value", "index", "_view_count",
-    "_js2py_layoutDelta", "_js2py_traceDeltas", "_js2py_restyle", "_js2py_relayout", "_js2py_update",
-    "_js2py_pointsCallback", "_last_layout_edit_id", "_last_trace_edit_id",
-})
-
-#: Chart messages that no dashboard listens to (plotly's hover, click and selection events, sent to
-#: the figure's Python callbacks): the server answers them itself and the kernel never sees them.
-#: The public pages' own chart view (``static/figure-view.js``) sends none; plotly's view sends one
-#: per point the pointer crosses, so a page using it (or a script) costs the kernel nothing by it.
-#: A dashboard that ever registers such a callback must take its key out of here.
-ABSORBED_KEYS = frozenset({"_js2py_pointsCallback"})
+#: the count of views, and the one report a chart sends to its figure, that an update is drawn (the
+#: public pages draw charts with the course's own view, ``static/figure-view.js``, which sends nothing
+#: else: no zoom, restyle or hover message, which plotly's own view would send).
+STATE_KEYS = frozenset({"value", "index", "_view_count", "_js2py_layoutDelta", "_js2py_traceDeltas"})
 
 #: The widget methods a page may call: change properties, ask for states, click a button.
 METHODS = frozenset({"update", "request_state", "request_states", "custom"})
@@ -127,13 +118,6 @@ def message_allowed(channel: str | None, msg_type: str | None, content: Any = No
     if method == "custom":
         return data.get("content") == CLICK
     return True
-
-
-def absorbed(msg_type: str | None, content: Any) -> bool:
-    """Whether a page's message is one the server answers itself (see :data:`ABSORBED_KEYS`)."""
-    data = content.get("data") if msg_type == "comm_msg" and isinstance(content, dict) else None
-    state = data.get("state") if isinstance(data, dict) and data.get("method") == "update" else None
-    return isinstance(state, dict) and bool(state) and set(state) <= ABSORBED_KEYS
 
 
 def _short(value: Any) -> str:
@@ -226,11 +210,7 @@ class PublicKernelConnection(ZMQChannelsWebsocketConnection):
             self._dropped("Public dashboards: dropped a %s message sent before (same id)", _short(msg_type))
             self._refused(REFUSED_LIMIT, "it sent messages a dashboard page never sends")
             return
-        budget = self.budget
-        if absorbed(msg_type, content) and budget.absorb():
-            self._answer_idle(header)
-            return
-        if absorbed(msg_type, content) or not budget.spend(msg_type, content):
+        if not self.budget.spend(msg_type, content):
             self._dropped("Public dashboards: dropped a %s message over the view's budget", _short(msg_type))
             self._answer_idle(header)  # the page's widget goes on; what it sent is lost
             self._refused(OVER_BUDGET_LIMIT, "it sent far more messages than a dashboard page sends", "over")

@@ -11,9 +11,7 @@ one request for every widget's state (one request per widget instead, if the con
 not answer in time); then one message per change of a control (sliders and pickers send on
 release), with at most one message in flight per widget (ipywidgets waits for the kernel's
 "idle" before sending the next, keeping only the latest); and, after each chart update is drawn,
-the chart's report that it is drawn (the public pages draw charts with the course's own view,
-``static/figure-view.js``, which sends nothing else; plotly's own view would also send a message
-for every point the pointer crosses, see ``kernel_messages.ABSORBED_KEYS``).
+the chart's report that it is drawn (see ``kernel_messages.STATE_KEYS``).
 """
 
 from __future__ import annotations
@@ -38,29 +36,25 @@ class Budget:
       state) is bounded on its own instead: each widget's state may be asked ``per_widget`` times,
       for at most :data:`MAX_WIDGETS` widgets (a page asks for each once, if ever);
     * ``request_states`` makes the kernel send every widget's state, and each control comm opened
-      stays in the kernel: ``states`` and ``opens`` of them in all (a page needs one or two);
-    * ``absorbed`` messages per window that the server answers itself (a chart's hover messages,
-      which no dashboard listens to), so that, should a page send them, a pointer moving over a
-      chart for long never exhausts the rest.
+      stays in the kernel: ``states`` and ``opens`` of them in all (a page needs one or two).
 
     ``refused`` and ``over`` count what the view's page sent that was refused or over its budget.
     """
 
     def __init__(self, per_window: int = 120, window: float = 10.0, states: int = 4, opens: int = 4,
-                 per_widget: int = 2, absorbed: int = 1000, clock=time.monotonic):
+                 per_widget: int = 2, clock=time.monotonic):
         self.per_window, self.window, self.clock = per_window, window, clock
         self.left = {"request_states": states, "comm_open": opens}
         self.per_widget = per_widget
-        self.absorbed_per_window = absorbed
         self.refused = 0
         self.over = 0
         self._asked: dict[str, int] = {}
-        self._start, self._count, self._absorbed = clock(), 0, 0
+        self._start, self._count = clock(), 0
 
     def _window(self) -> None:
         now = self.clock()
         if now - self._start >= self.window:
-            self._start, self._count, self._absorbed = now, 0, 0
+            self._start, self._count = now, 0
 
     def spend(self, msg_type: str, content: Any) -> bool:
         """Whether a message of ``msg_type`` with ``content`` may go to the kernel (and count it)."""
@@ -83,9 +77,3 @@ class Budget:
                 return False
             self.left[kind] -= 1
         return True
-
-    def absorb(self) -> bool:
-        """Whether the server may answer one more message itself in this window (and count it)."""
-        self._window()
-        self._absorbed += 1
-        return self._absorbed <= self.absorbed_per_window

@@ -50,6 +50,12 @@ def page(dashboards_server, sandbox):
         yield p
 
 
+def refusals(server) -> tuple[int, int]:
+    """Messages the server dropped, and pages it cut off, so far (see ``kernel_messages``)."""
+    log = server.log_path.read_text(errors="replace")
+    return log.count("Public dashboards: dropped"), log.count("socket is closed")
+
+
 def assert_clean(page, name: str) -> None:
     """No code, no traceback, no error box, nothing fetched from elsewhere."""
     text = page.inner_text("body")
@@ -83,6 +89,7 @@ def test_landing_page_links_the_three_dashboards(page, dashboards_server, artifa
 
 @pytest.mark.parametrize("name", CASES)
 def test_case_dashboard_tells_the_story_and_answers_its_controls(page, dashboards_server, artifacts, name):
+    refused = refusals(dashboards_server)
     page.goto(f"{dashboards_server.url}/{name}", timeout=120_000)
     page.wait_for_selector(f"{CHART} .scatterlayer .point", timeout=180_000)
     # the story: title, key figures with their sources, the sections, the list of sources
@@ -139,6 +146,8 @@ def test_case_dashboard_tells_the_story_and_answers_its_controls(page, dashboard
     axis = chart.evaluate("el => el._fullLayout.xaxis.type")
     assert axis == "date", f"after the year filter the timeline's axis became '{axis}', not a date axis"
     assert_clean(page, name)
+    # the page sent only what the server lets through: nothing dropped, nothing cut off
+    assert refusals(dashboards_server) == refused, "the server refused messages an honest page sent"
 
 
 def test_without_javascript_a_case_page_says_so_and_starts_no_kernel(page, dashboards_server):

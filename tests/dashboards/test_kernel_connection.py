@@ -52,6 +52,12 @@ def test_widget_messages_pass(channel, msg_type, content):
     # only the properties the controls send, without binary buffers
     ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"description": "x"}}}),
     ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"value": 1, "layout": "x"}}}),
+    # chart messages the course's chart view never sends (plotly's own view would: zoom, hover...)
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {
+        "_js2py_pointsCallback": {"event_type": "plotly_hover"}}}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"_js2py_relayout": {}}}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"_js2py_restyle": {}}}}),
+    ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"_js2py_update": {}}}}),
     ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {}}}),
     ("shell", "comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"value": 1},
                                                     "buffer_paths": [["value"]]}}),
@@ -234,19 +240,6 @@ def _answered(conn) -> list:
     answered = []
     conn._answer_idle = lambda header: answered.append(header["msg_id"])
     return answered
-
-
-def test_a_charts_hover_messages_are_answered_by_the_server_not_the_kernel(monkeypatch):
-    """Hover messages (no dashboard listens to them) never reach the kernel; the page is told each is
-    done, so its chart goes on; a long hover never uses up the view's budget for the rest."""
-    forwarded, struck = [], []
-    conn = _probe_connection(monkeypatch, forwarded, struck)
-    answered = _answered(conn)
-    for i in range(500):
-        conn.handle_incoming_message(_update(f"h{i}", {"_js2py_pointsCallback": {"event_type": "plotly_hover"}}))
-    assert forwarded == [] and len(answered) == 500 and not struck
-    conn.handle_incoming_message(_update("zoom", {"_js2py_relayout": {"xaxis.range": [1, 2]}}))
-    assert len(forwarded) == 1, "CONTROL: a zoom still reaches the kernel"
 
 
 def test_an_update_over_the_budget_is_answered_so_the_widget_goes_on(monkeypatch):

@@ -207,30 +207,6 @@ def test_connecting_again_does_not_renew_the_views_budget(server):
         leave(server, view)
 
 
-def test_the_server_answers_a_hover_message_itself(server):
-    """A chart's hover message gets its "idle" status (so the page's chart goes on), from the server."""
-    view = view_as(server, 60)
-    try:
-        with open_socket(server, view) as ks:
-            control, _ = ks.open_control()
-            states = ks.widget_states(control)
-            charts = [k for k, v in states.items() if v["model_name"] == "AnyModel"]  # plotly's FigureWidget
-            assert charts, sorted({v["model_name"] for v in states.values()})
-            hover = ks.update(charts[0], {"_js2py_pointsCallback": {"event_type": "plotly_hover", "points": {}}})
-            idle = ks.idle_after(hover, timeout=10)
-            busy = [m for m in ks.seen if m["header"]["msg_type"] == "status"
-                    and m["parent_header"].get("msg_id") == hover["header"]["msg_id"]
-                    and m["content"].get("execution_state") == "busy"]
-            assert idle and not busy, "the hover message reached the kernel (it said busy)"
-            # CONTROL: a message the kernel handles says busy, then idle
-            info = ks.send(message("kernel_info_request", {}))
-            ks.idle_after(info)
-            assert any(m["header"]["msg_type"] == "status" and m["content"].get("execution_state") == "busy"
-                       and m["parent_header"].get("msg_id") == info["header"]["msg_id"] for m in ks.seen)
-    finally:
-        leave(server, view)
-
-
 def test_a_visitor_who_leaves_while_the_page_is_made_is_not_struck(server):
     """Closing the tab (or going back) while the dashboard is being made releases its kernel, with no
     wait for the address; the page that arrived but never connected (CONTROL, above) is struck."""
