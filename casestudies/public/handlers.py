@@ -168,6 +168,14 @@ class PublicIdentityProvider(IdentityProvider):
         return []
 
 
+async def shut_down(kernel_manager, kernel_id: str, log, now: bool = False) -> None:
+    """Shut a visitor's kernel down (``now``: stop it at once), quietly if it is already gone."""
+    try:
+        await ensure_async(kernel_manager.shutdown_kernel(kernel_id, now=now))
+    except Exception:  # already gone
+        log.debug("kernel %s was already gone", kernel_id)
+
+
 def visitors_of(handler) -> Visitors:
     return handler.settings["clusterlab_visitors"]
 
@@ -272,11 +280,8 @@ class PublicKernelWebsocketHandler(VoilaKernelWebsocketHandler):
         return wait
 
     async def _shut_down(self, kernel_id: str) -> None:
-        """Stop the kernel at once (no polite shutdown: it may still hold the page's queued requests)."""
-        try:
-            await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id, now=True))
-        except Exception:  # already gone
-            self.log.debug("kernel %s was already gone", kernel_id)
+        # at once, not politely: the kernel may still hold the page's queued requests
+        await shut_down(self.kernel_manager, kernel_id, self.log, now=True)
 
     def view_budget(self) -> Budget:
         """What this view's page may still send: one :class:`.kernel_messages.Budget` per view, so

@@ -51,14 +51,11 @@ class Budget:
         self._asked: dict[str, int] = {}
         self._start, self._count = clock(), 0
 
-    def _window(self) -> None:
+    def spend(self, msg_type: str, content: Any) -> bool:
+        """Whether a message of ``msg_type`` with ``content`` may go to the kernel (and count it)."""
         now = self.clock()
         if now - self._start >= self.window:
             self._start, self._count = now, 0
-
-    def spend(self, msg_type: str, content: Any) -> bool:
-        """Whether a message of ``msg_type`` with ``content`` may go to the kernel (and count it)."""
-        self._window()
         kind = msg_type
         if msg_type == "comm_msg" and isinstance(content, dict) and isinstance(content.get("data"), dict):
             kind = content["data"].get("method", msg_type)

@@ -33,7 +33,6 @@ import os
 import resource
 import warnings
 
-from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyter_server.utils import url_path_join
@@ -64,6 +63,7 @@ from .handlers import (
     SafeStaticFileHandler,
     SafeTemplateStaticFileHandler,
     public_page_config,
+    shut_down,
 )
 from .conduct import Conduct
 from .kernel_messages import PublicKernelConnection
@@ -261,10 +261,7 @@ class PublicVoila(Voila):
     async def _sweep(self) -> None:
         """Shut down the kernels :meth:`Visitors.sweep` gives up (never connected, left, or gone)."""
         for kernel_id in self.visitors.sweep(self.kernel_manager.list_kernel_ids()):
-            try:
-                await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id))
-            except Exception:  # already gone
-                self.log.debug("kernel %s was already gone", kernel_id)
+            await shut_down(self.kernel_manager, kernel_id, self.log)
 
     def init_handlers(self) -> list:
         """Voila's own handlers that :data:`ALLOWED_ROUTES` admits, then the dashboards, then a 404."""

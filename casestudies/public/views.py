@@ -21,7 +21,16 @@ from tornado.ioloop import IOLoop
 from voila.tornado.handler import TornadoVoilaHandler
 
 from . import script_check
-from .handlers import CONTENT_SECURITY_POLICY, PlainErrors, client_of, is_https, owner_token, plain_page, visitors_of
+from .handlers import (
+    CONTENT_SECURITY_POLICY,
+    PlainErrors,
+    client_of,
+    is_https,
+    owner_token,
+    plain_page,
+    shut_down,
+    visitors_of,
+)
 from .visitors import COOKIE, Visitors, client_key
 
 __all__ = ["CURRENT_VIEW", "DashboardHandler", "attach_kernels", "page_policy"]
@@ -121,7 +130,7 @@ class DashboardHandler(PlainErrors, TornadoVoilaHandler):
                 visitors.release(slot)
             elif getattr(self, "_left", False):  # the visitor left while the page was being made: no strike
                 visitors.release(slot)
-                IOLoop.current().add_callback(self._shut_down, slot.kernel_id)
+                IOLoop.current().add_callback(shut_down, self.kernel_manager, slot.kernel_id, self.log, True)
             else:
                 visitors.page_sent(slot)
 
@@ -135,12 +144,6 @@ class DashboardHandler(PlainErrors, TornadoVoilaHandler):
     def on_connection_close(self) -> None:
         self._left = True
         super().on_connection_close()
-
-    async def _shut_down(self, kernel_id: str) -> None:
-        try:
-            await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id, now=True))
-        except Exception:  # already gone
-            self.log.debug("kernel %s was already gone", kernel_id)
 
     def write(self, chunk) -> None:
         """Voila's HTML, with the page's nonce on each inline script (the page's own: outputs are

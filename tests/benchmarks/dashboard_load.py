@@ -62,24 +62,16 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(HERE))
 
+from dashboard_benchmark import PROBE as BENCHMARK_PROBE  # noqa: E402
 from dashboard_benchmark import isolate_home  # noqa: E402
 from support.servers import kernel_processes, start_dashboards  # noqa: E402
+from support.tickets import opening_ticket  # noqa: E402
 
 CASES = ("igualada", "prato", "huddersfield")
 CHART = ".js-plotly-plot .scatterlayer .point"
 V1 = "v1.kernel.websocket.jupyter.org"
-#: Recorded in the page: the time (ms since the epoch, the machine's clock) when the first chart's
-#: first point is drawn; compared with the time the visitor asked for the page, so that the opening
-#: page's round trip (the script check) is counted too.
-PROBE = """
-(() => {
-  const seen = () => {
-    if (window.__tti === undefined && document.querySelector(%s))
-      window.__tti = performance.timeOrigin + performance.now();
-  };
-  new MutationObserver(seen).observe(document, {childList: true, subtree: true});
-})();
-""" % json.dumps(CHART)
+#: Recorded in the page: when the first chart's first point is drawn (see ``dashboard_benchmark``).
+PROBE = BENCHMARK_PROBE % json.dumps(CHART)
 #: A kernel message that must never reach a page (in either websocket protocol).
 LEAK = re.compile(rb'"msg_type":\s*"(stream|error)"|Traceback')
 HOSTILE_KINDS = ("slot-holder", "never-reading", "oversized", "malformed", "states-flood")
@@ -323,13 +315,13 @@ class Hostile(threading.Thread):
         """A page view: (kernel id, cookie header), or None when refused or only the opening page (counted)."""
         case = CASES[self.index % len(CASES)]
         status, _, body, cookies = http_get(self.server, f"/{case}", self.client)
-        ticket = re.search(r'id="clusterlab-ticket" data-cookie="([^"]+)" data-ticket="([^"]+)"', body)
+        ticket = opening_ticket(body)
         if ticket and not self.scripted:
             self.findings.add(f"{self.kind} (plain GET): opening page, no kernel")
             return None
         if ticket:  # read the ticket and send it back, as the opening page's script would
             status, _, body, cookies = http_get(self.server, f"/{case}", self.client,
-                                                cookie=f"{ticket.group(1)}={ticket.group(2)}")
+                                                cookie=ticket)
         self.check_http(status, body)
         self.findings.add(f"{self.kind}: page {status}")
         if status != 200:

@@ -11,18 +11,8 @@ from clusterlab.casestudies.public.conduct import Conduct
 from clusterlab.casestudies.public.script_check import COOKIE, LIFETIME, Tickets, opening_page, tickets_in
 from clusterlab.casestudies.public.visitors import Visitors
 
+from support.clock import Clock
 from support.tickets import opening_ticket
-
-
-class Clock:
-    def __init__(self, now: float = 5000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 # ------------------------------------------------------------------------------------------- conduct

@@ -7,7 +7,6 @@ backslashes reach the server as written (a browser or `requests` would tidy them
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
 import time
@@ -20,7 +19,7 @@ from clusterlab.casestudies.public import chart_assets
 from support.kernel_wire import message as _message
 from support.kernel_wire import v1_frame as _v1_frame
 from support.servers import start_dashboards
-from support.tickets import opening_ticket, with_cookie
+from support.public_server import request
 
 pytestmark = pytest.mark.slow
 
@@ -30,25 +29,8 @@ REPO = Path(__file__).resolve().parents[2]
 def raw_get(server, path: str, method: str = "GET", body: bytes | None = None, headers=None):
     """Send ``path`` exactly as given; return (status, headers, body text). A case page's opening
     page is passed as a scripted client would (its ticket sent back, see ``support.tickets``)."""
-    status, got, text = raw_send(server, path, method, body, headers)
-    pair = opening_ticket(text) if method == "GET" else None
-    return raw_send(server, path, method, body, with_cookie(headers, pair)) if pair else (status, got, text)
-
-
-def raw_send(server, path: str, method: str, body: bytes | None, headers):
-    host, port = server.url.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=120)
-    try:
-        conn.putrequest(method, path, skip_accept_encoding=True)
-        for name, value in (headers or {}).items():
-            conn.putheader(name, value)
-        if body is not None:
-            conn.putheader("Content-Length", str(len(body)))
-        conn.endheaders(body)
-        resp = conn.getresponse()
-        return resp.status, dict(resp.getheaders()), resp.read().decode("utf-8", "replace")
-    finally:
-        conn.close()
+    resp = request(server, path, method, headers=headers, body=body)
+    return resp.status, dict(resp.headers), resp.body
 
 
 def secrets() -> list[str]:
@@ -156,22 +138,10 @@ def test_the_landing_page_starts_no_kernel(dashboards_server):
 def page_visit(server, path: str, headers=None) -> tuple[str, str]:
     """Open a dashboard page as a browser would; return its kernel id and the cookies it set
     (as a ``Cookie`` header: the page's kernel answers only the browser that holds them)."""
-    host, port = server.url.removeprefix("http://").split(":")
-    for _ in range(2):  # the opening page, then (with its ticket) the dashboard
-        conn = http.client.HTTPConnection(host, int(port), timeout=120)
-        try:
-            conn.request("GET", path, headers=headers or {})
-            resp = conn.getresponse()
-            status, body = resp.status, resp.read().decode("utf-8", "replace")
-            cookies = "; ".join(c.split(";", 1)[0] for c in resp.headers.get_all("Set-Cookie") or [])
-        finally:
-            conn.close()
-        pair = opening_ticket(body)
-        if pair is None:
-            break
-        headers = with_cookie(headers, pair)
-    assert status == 200, body[:500]
-    return kernel_of(body), cookies
+    resp = request(server, path, headers=headers)
+    assert resp.status == 200, resp.body[:500]
+    cookies = "; ".join(line.split(";", 1)[0] for line in resp.all("Set-Cookie"))
+    return kernel_of(resp.body), cookies
 
 
 def page_kernel(server, path: str) -> str:

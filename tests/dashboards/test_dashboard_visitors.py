@@ -21,18 +21,7 @@ from clusterlab.casestudies.public import edges, kernel_launcher, server
 from clusterlab.casestudies.public.message_budget import Budget
 from clusterlab.casestudies.public.visitors import Visitors, client_address, parse_networks
 
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: float = 1000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from support.clock import Clock
 
 
 def visitors(**kwargs) -> tuple[Visitors, Clock]:

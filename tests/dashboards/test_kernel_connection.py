@@ -87,36 +87,9 @@ def _v1(channel: str, header: dict, content: dict | None = None) -> bytes:
     return len(offsets).to_bytes(8, "little") + b"".join(o.to_bytes(8, "little") for o in offsets) + b"".join(parts)
 
 
-@pytest.mark.parametrize("protocol", [None, "v1.kernel.websocket.jupyter.org"])
-def test_the_connection_forwards_only_allowed_messages(monkeypatch, protocol):
-    """The websocket connection reads each message as Jupyter does and never forwards a refused one."""
-    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
-
-    forwarded = []
-    monkeypatch.setattr(ZMQChannelsWebsocketConnection, "handle_incoming_message",
-                        lambda self, msg: forwarded.append(msg))
-
-    class Probe(PublicKernelConnection):
-        subprotocol = protocol
-        session = _Session()
-        log = logging.getLogger("probe")
-
-    conn = Probe.__new__(Probe)
-    for msg_type, channel in (("execute_request", "shell"), ("execute_request", "control"),
-                              ("comm_msg", "shell"), ("kernel_info_request", "control")):
-        header = {"msg_type": msg_type, "msg_id": f"{msg_type}-{channel}"}
-        content = {"comm_id": "x", "data": {"method": "update", "state": {"value": 1}}} if msg_type == "comm_msg" else {}
-        if protocol:
-            conn.handle_incoming_message(_v1(channel, header, content))
-        else:
-            conn.handle_incoming_message(json.dumps({"channel": channel, "header": header, "parent_header": {},
-                                                     "metadata": {}, "content": content}))
-    for junk in JUNK_FRAMES if protocol else ("{not json", "[]", '{"header": 3}'):
-        conn.handle_incoming_message(junk)
-    assert len(forwarded) == 1, "only the comm message may reach the kernel"
-
-
-def _probe_connection(monkeypatch, forwarded: list, struck: list):
+def _probe_connection(monkeypatch, forwarded: list, struck: list, protocol: str | None = None):
+    """A connection made by hand: what it forwards to the kernel goes to ``forwarded``, each strike
+    its handler is asked for to ``struck``."""
     from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
     monkeypatch.setattr(ZMQChannelsWebsocketConnection, "handle_incoming_message",
@@ -130,12 +103,31 @@ def _probe_connection(monkeypatch, forwarded: list, struck: list):
             return 30.0
 
     class Probe(PublicKernelConnection):
-        subprotocol = None
+        subprotocol = protocol
         session = _Session()
         log = logging.getLogger("probe")
         websocket_handler = Handler()
 
     return Probe.__new__(Probe)
+
+
+@pytest.mark.parametrize("protocol", [None, "v1.kernel.websocket.jupyter.org"])
+def test_the_connection_forwards_only_allowed_messages(monkeypatch, protocol):
+    """The websocket connection reads each message as Jupyter does and never forwards a refused one."""
+    forwarded = []
+    conn = _probe_connection(monkeypatch, forwarded, [], protocol)
+    for msg_type, channel in (("execute_request", "shell"), ("execute_request", "control"),
+                              ("comm_msg", "shell"), ("kernel_info_request", "control")):
+        header = {"msg_type": msg_type, "msg_id": f"{msg_type}-{channel}"}
+        content = {"comm_id": "x", "data": {"method": "update", "state": {"value": 1}}} if msg_type == "comm_msg" else {}
+        if protocol:
+            conn.handle_incoming_message(_v1(channel, header, content))
+        else:
+            conn.handle_incoming_message(json.dumps({"channel": channel, "header": header, "parent_header": {},
+                                                     "metadata": {}, "content": content}))
+    for junk in JUNK_FRAMES if protocol else ("{not json", "[]", '{"header": 3}'):
+        conn.handle_incoming_message(junk)
+    assert len(forwarded) == 1, "only the comm message may reach the kernel"
 
 
 def _info(msg_id: str) -> str:
@@ -181,18 +173,8 @@ JUNK_FRAMES = (
 
 
 def test_legacy_binary_frames_with_absurd_sizes_are_dropped(monkeypatch):
-    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
-
     forwarded = []
-    monkeypatch.setattr(ZMQChannelsWebsocketConnection, "handle_incoming_message",
-                        lambda self, msg: forwarded.append(msg))
-
-    class Probe(PublicKernelConnection):
-        subprotocol = None
-        session = _Session()
-        log = logging.getLogger("probe")
-
-    conn = Probe.__new__(Probe)
+    conn = _probe_connection(monkeypatch, forwarded, [])
     for junk in ((2**31 - 1).to_bytes(4, "big") + b"\x00" * 16, b"\x00\x00\x00\x01\xff\xff\xff\xff", b"\x01"):
         conn.handle_incoming_message(junk)
     assert forwarded == []
